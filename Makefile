@@ -1,0 +1,114 @@
+# mkcitybook: compile a folder of plain-text city articles into an EPUB 3 book.
+#
+#   make deps         install the Debian packages it needs (as root)
+#   make              build ./mkcitybook
+#   make cities.epub  build the book the project ships, from content/
+#   make check        the test suite
+#   make asan         the suite under AddressSanitizer and UBSan
+#   make valgrind     the suite under valgrind
+#   make check-all    all of these: what CI runs
+
+VERSION	= 1.0.0
+PREFIX	?= /usr/local
+BINDIR	?= $(PREFIX)/bin
+MANDIR	?= $(PREFIX)/share/man
+DATADIR	?= $(PREFIX)/share/mkcitybook
+
+CC	?= cc
+B	?= build
+PROG	?= mkcitybook
+CFLAGS	?= -O2 -g
+PKGS	= libxml-2.0 libzip libcmark yaml-0.1 zlib pangocairo
+WARN	= -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
+	  -Wpointer-arith -Wformat=2 -Wno-format-nonliteral
+# Evaluated when used, so that "make deps cities.epub" works in one go.
+PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+ALL_CFLAGS = -std=c11 -D_GNU_SOURCE -DCMARK_NO_SHORT_NAMES $(WARN) -Isrc $(PKG_CFLAGS) \
+	     -DMKC_VERSION='"$(VERSION)"' $(CFLAGS)
+LIBS	= $(PKG_LIBS) -lpthread
+
+# Objects shared by the program, the unit tests and the fuzzers.
+LIB_OBJS = $(B)/msg.o $(B)/util.o $(B)/article.o $(B)/markdown.o \
+	   $(B)/meta.o $(B)/typo.o $(B)/slug.o $(B)/sha1.o
+OUT_OBJS = $(B)/decode.o $(B)/book.o $(B)/template.o $(B)/xml.o \
+	   $(B)/pages.o $(B)/package.o $(B)/epub.o $(B)/pool.o \
+	   $(B)/templates_data.o
+OBJS	= $(B)/main.o $(LIB_OBJS) $(OUT_OBJS)
+HEADERS	= src/mkcitybook.h src/epub.h
+
+TEMPLATES = templates/chapter.xhtml templates/titlepage.xhtml \
+	    templates/cover.xhtml templates/colophon.xhtml \
+	    templates/nav.xhtml templates/book.css
+
+all: $(PROG)
+
+$(PROG): $(OBJS)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $(OBJS) $(LIBS)
+
+$(B)/%.o: src/%.c $(HEADERS)
+	@mkdir -p $(B)
+	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+
+# The default templates are compiled in, so the program works anywhere.
+$(B)/templates_data.c: $(TEMPLATES) Makefile
+	@mkdir -p $(B)
+	@{ echo '/* Generated from templates/ by make; do not edit. */'; \
+	  echo '#include <stddef.h>'; \
+	  i=0; for f in $(TEMPLATES); do \
+	    echo "static const unsigned char t$$i[] = {"; \
+	    od -An -v -tx1 $$f | sed 's/ \([0-9a-f][0-9a-f]\)/0x\1,/g'; \
+	    echo "0x00 };"; i=$$((i+1)); done; \
+	  echo 'const struct embedded_file { const char *name;'; \
+	  echo '    const unsigned char *data; size_t len; }'; \
+	  echo 'embedded_templates[] = {'; \
+	  i=0; for f in $(TEMPLATES); do \
+	    echo "{ \"$${f#templates/}\", t$$i, sizeof(t$$i) - 1 },"; \
+	    i=$$((i+1)); done; \
+	  echo '{ NULL, NULL, 0 } };'; } > $@.tmp && mv $@.tmp $@
+
+$(B)/templates_data.o: $(B)/templates_data.c
+	$(CC) $(CFLAGS) -c -o $@ $<
+
+$(B)/unit: tests/unit.c $(LIB_OBJS) $(HEADERS)
+	$(CC) $(ALL_CFLAGS) -o $@ tests/unit.c $(LIB_OBJS) $(LIBS)
+
+# The book the project ships.
+cities.epub: $(PROG) content/book.yaml content/*.txt
+	./$(PROG) content -o $@
+
+# ------------------------------------------------------------------ tests
+
+check: $(PROG) $(B)/unit
+	tests/run.sh
+
+# The same suite, with the program built for AddressSanitizer and
+# UndefinedBehaviorSanitizer.  Any report fails a test (its messages no
+# longer match, or the exit status is wrong).  EPUBCheck is skipped: the
+# books are the same bytes as in "make check".
+SAN_FLAGS = -O1 -g -fsanitize=address,undefined -fno-sanitize-recover=all \
+	    -fno-omit-frame-pointer
+asan:
+	$(MAKE) B=build-asan PROG=build-asan/mkcitybook CFLAGS="$(SAN_FLAGS)" \
+	    LDFLAGS="$(SAN_FLAGS)" build-asan/mkcitybook build-asan/unit
+	ASAN_OPTIONS=detect_leaks=1:abort_on_error=0:exitcode=98 \
+	UBSAN_OPTIONS=print_stacktrace=1:exitcode=97 \
+	EPUBCHECK=0 MKC=build-asan/mkcitybook UNIT=build-asan/unit tests/run.sh
+
+# The same suite under valgrind: memory errors and definite leaks fail.
+valgrind: $(PROG) $(B)/unit
+	VALGRIND=1 EPUBCHECK=0 tests/run.sh
+
+check-all: check asan valgrind
+
+# --------------------------------------------------------------- install
+
+# Installs the Debian packages that building and testing need, when
+# they are missing.  Root only.
+deps:
+	tests/deps.sh
+
+clean:
+	rm -rf build build-asan mkcitybook cities.epub
+
+.PHONY: all check asan valgrind check-all deps clean

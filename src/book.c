@@ -1,0 +1,907 @@
+/* book.c: the content folder: metadata, articles, order and names. */
+#include <sys/stat.h>
+
+#include <ctype.h>
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <unistd.h>
+
+#include "epub.h"
+
+/* Slugs the fixed pages use, so no chapter takes them. */
+static const char *const reserved_slugs[] = {
+	"cover", "titlepage", "colophon", "nav", "toc", NULL
+};
+
+/* --------------------------------------------------------------- files */
+
+/* Backups and editor droppings that never count as articles. */
+static int
+is_junk(const char *name)
+{
+	size_t	 n = strlen(name);
+
+	if (name[0] == '.' || name[0] == '#')
+		return 1;
+	if (n > 0 && name[n - 1] == '~')
+		return 1;
+	if (n > 4 && (strcasecmp(name + n - 4, ".bak") == 0 ||
+	    strcasecmp(name + n - 4, ".swp") == 0 ||
+	    strcasecmp(name + n - 4, ".tmp") == 0))
+		return 1;
+	if (n > 5 && strcasecmp(name + n - 5, ".orig") == 0)
+		return 1;
+	return 0;
+}
+
+static const char *
+ext_of(const char *name)
+{
+	const char	*dot = strrchr(name, '.');
+
+	return dot != NULL && dot != name ? dot + 1 : "";
+}
+
+/* An article's format by its extension, or -1. */
+static int
+article_format_of(const char *name)
+{
+	const char	*e = ext_of(name);
+	size_t		 n = strlen(name);
+
+	/* "anshan.jpg.txt" is a caption, not an article. */
+	if (n > 8 && (strcasecmp(name + n - 8, ".jpg.txt") == 0 ||
+	    strcasecmp(name + n - 8, ".png.txt") == 0))
+		return -1;
+	if (n > 9 && strcasecmp(name + n - 9, ".jpeg.txt") == 0)
+		return -1;
+	if (strcasecmp(e, "txt") == 0 || strcasecmp(e, "text") == 0)
+		return FORMAT_TEXT;
+	if (strcasecmp(e, "md") == 0 || strcasecmp(e, "markdown") == 0)
+		return FORMAT_MARKDOWN;
+	return -1;
+}
+
+/*
+ * Reads a whole file below the folder.  Returns NULL with errno set.
+ * The caller frees.
+ */
+static char *
+read_at(int dirfd, const char *name, size_t *len)
+{
+	struct stat	 st;
+	char		*p;
+	size_t		 cap, n;
+	ssize_t		 r;
+	int		 fd, saved;
+
+	if ((fd = openat(dirfd, name, O_RDONLY | O_CLOEXEC)) < 0)
+		return NULL;
+	if (fstat(fd, &st) < 0) {
+		saved = errno;
+		close(fd);
+		errno = saved;
+		return NULL;
+	}
+	if (S_ISDIR(st.st_mode)) {
+		close(fd);
+		errno = EISDIR;
+		return NULL;
+	}
+	cap = S_ISREG(st.st_mode) && st.st_size > 0 ?
+	    (size_t)st.st_size + 1 : 65536;
+	p = xmalloc(cap);
+	n = 0;
+	for (;;) {
+		if (n + 1 >= cap) {
+			cap *= 2;
+			p = xrealloc(p, cap);
+		}
+		r = read(fd, p + n, cap - n - 1);
+		if (r < 0) {
+			if (errno == EINTR)
+				continue;
+			saved = errno;
+			free(p);
+			close(fd);
+			errno = saved;
+			return NULL;
+		}
+		if (r == 0)
+			break;
+		n += (size_t)r;
+	}
+	close(fd);
+	p[n] = '\0';
+	*len = n;
+	return p;
+}
+
+/* The path of a file in the folder, as messages show it. */
+static char *
+path_in(struct book *b, const char *name)
+{
+	if (strcmp(b->dir, ".") == 0)
+		return arena_strdup(&b->arena, name);
+	return arena_printf(&b->arena, "%s/%s",
+	    strcmp(b->dir, "/") == 0 ? "" : b->dir, name);
+}
+
+/* ------------------------------------------------------- reading articles */
+
+/* "encoding: gb18030" in front matter, read before the text is decoded:
+ * every supported encoding keeps ASCII as it is. */
+static char *
+frontmatter_encoding(const char *p, size_t len)
+{
+	const char	*end = p + len, *nl, *v, *e;
+	size_t		 n;
+
+	if (len < 4 || strncmp(p, "---", 3) != 0 || (p[3] != '\n' &&
+	    p[3] != '\r'))
+		return NULL;
+	for (p += 3; p < end; p = nl + 1) {
+		if ((nl = memchr(p, '\n', (size_t)(end - p))) == NULL)
+			nl = end;
+		while (p < nl && (*p == '\n' || *p == '\r'))
+			p++;
+		if (nl - p >= 3 && strncmp(p, "---", 3) == 0)
+			return NULL;
+		if (nl - p > 9 && strncmp(p, "encoding:", 9) == 0) {
+			for (v = p + 9; v < nl && (*v == ' ' || *v == '\t' ||
+			    *v == '"' || *v == '\''); v++)
+				continue;
+			for (e = nl; e > v && (e[-1] == '\r' || e[-1] == ' ' ||
+			    e[-1] == '"' || e[-1] == '\'' || e[-1] == '\t');
+			    e--)
+				continue;
+			n = (size_t)(e - v);
+			return n > 0 && n < 64 ? xstrndup(v, n) : NULL;
+		}
+		if (nl == end)
+			break;
+	}
+	return NULL;
+}
+
+static int
+is_wide_encoding(const char *enc)
+{
+	return enc != NULL && (strncasecmp(enc, "UTF-16", 6) == 0 ||
+	    strncasecmp(enc, "UTF16", 5) == 0 ||
+	    strncasecmp(enc, "UTF-32", 6) == 0 ||
+	    strncasecmp(enc, "UCS-", 4) == 0);
+}
+
+void
+book_typo_opts(const struct book *b, const struct chapter *c,
+    struct typo_opts *o)
+{
+	o->smart = b->typography;
+	o->lang = c != NULL && c->lang != NULL ? c->lang : b->lang;
+}
+
+/*
+ * Turns a file's bytes into an article: finds the encoding, refuses
+ * binary files, decodes, parses and applies typography.  Problems go
+ * to *d (errors make the result NULL).  Shared by both passes.
+ */
+static struct article *
+load_article(const struct book *b, struct chapter *c, const char *data,
+    size_t len, struct arena *a, struct diags *d)
+{
+	struct article	*art;
+	struct typo_opts to;
+	const char	*kind, *why, *enc;
+	char		*fmenc, *text;
+	size_t		 tlen;
+	unsigned	 line, col;
+
+	fmenc = frontmatter_encoding(data, len);
+	enc = fmenc != NULL ? fmenc : b->encoding;
+	if (!is_wide_encoding(enc) &&
+	    (kind = binary_kind((const unsigned char *)data, len)) != NULL) {
+		diag_add(d, a, LEVEL_ERROR, 0, 0, "not a text file: it is %s",
+		    kind);
+		free(fmenc);
+		return NULL;
+	}
+	if (decode(data, len, enc, &text, &tlen, &why, &line, &col) < 0) {
+		diag_add(d, a, LEVEL_ERROR, line, col, "%s (%s)", why, enc);
+		free(fmenc);
+		return NULL;
+	}
+	if (c->format == FORMAT_MARKDOWN)
+		art = markdown_parse(c->src, text, tlen, NULL);
+	else
+		art = article_parse(c->src, text, tlen, NULL);
+	if (text != data)
+		free(text);
+	free(fmenc);
+	/* The front matter may name the article's own language. */
+	c->lang = art->lang != NULL && strcmp(art->lang, b->lang) != 0 ?
+	    art->lang : NULL;
+	book_typo_opts(b, c, &to);
+	typo_article(art, &to);
+	return art;
+}
+
+/* Copies an article's messages out of its arena. */
+static void
+keep_diags(struct arena *a, struct diags *to, const struct diags *from)
+{
+	const struct diag	*dg;
+
+	for (dg = from->first; dg != NULL; dg = dg->next)
+		diag_add(to, a, dg->level, dg->line, dg->col, "%s", dg->text);
+}
+
+struct pass1 {
+	struct book	*book;
+	struct arena	*arenas;	/* one per chapter, for its messages */
+};
+
+/* Pass one: read and parse every article for its title and order. */
+static void
+pass1(size_t i, void *ctx)
+{
+	struct pass1	*p = ctx;
+	struct book	*b = p->book;
+	struct chapter	*c = &b->chapters[i];
+	struct arena	*a = &p->arenas[i];
+	struct article	*art;
+	char		*data;
+	size_t		 len;
+
+	if ((data = read_at(b->dirfd, c->src, &len)) == NULL) {
+		diag_add(&c->diags, a, LEVEL_ERROR, 0, 0, "cannot read: %s",
+		    strerror(errno));
+		c->skip = 1;
+		return;
+	}
+	c->size = len;
+	c->crc = (uint32_t)crc32(0L, (const Bytef *)data, (uInt)0);
+	{
+		size_t off, step;
+
+		for (off = 0; off < len; off += step) {
+			step = len - off > (1u << 30) ? (1u << 30) : len - off;
+			c->crc = (uint32_t)crc32(c->crc,
+			    (const Bytef *)data + off, (uInt)step);
+		}
+	}
+	art = load_article(b, c, data, len, a, &c->diags);
+	free(data);
+	if (art == NULL) {
+		c->skip = 1;
+		return;
+	}
+	keep_diags(a, &c->diags, &art->diags);
+	c->title = xstrdup(art->title_text);
+	c->order = art->order;
+	c->has_order = art->has_order;
+	if (c->lang != NULL)
+		c->lang = xstrdup(c->lang);
+	if (art->draft) {
+		diag_add(&c->diags, a, LEVEL_NOTE, 0, 0, "a draft; left out");
+		c->skip = 1;
+	} else if (art->body->child == NULL && art->diags.nerrors == 0) {
+		diag_add(&c->diags, a, LEVEL_WARNING, 0, 0, "no text; left out");
+		c->skip = 1;
+	}
+	article_free(art);
+}
+
+/* Pass two: the same article again, checked against pass one. */
+struct article *
+book_read_chapter(const struct book *b, size_t i, char **err)
+{
+	struct chapter	 c = b->chapters[i];
+	struct article	*art;
+	struct arena	 a = { NULL, NULL, 0 };
+	struct diags	 d = { NULL, NULL, 0, 0 };
+	char		*data;
+	size_t		 len, off, step;
+	uint32_t	 crc;
+
+	*err = NULL;
+	if ((data = read_at(b->dirfd, c.src, &len)) == NULL) {
+		*err = xasprintf("cannot read: %s", strerror(errno));
+		return NULL;
+	}
+	crc = (uint32_t)crc32(0L, Z_NULL, 0);
+	for (off = 0; off < len; off += step) {
+		step = len - off > (1u << 30) ? (1u << 30) : len - off;
+		crc = (uint32_t)crc32(crc, (const Bytef *)data + off,
+		    (uInt)step);
+	}
+	if (len != c.size || crc != c.crc) {
+		free(data);
+		*err = xstrdup("changed while the book was being built; "
+		    "run mkcitybook again");
+		return NULL;
+	}
+	art = load_article(b, &c, data, len, &a, &d);
+	free(data);
+	if (art == NULL)
+		*err = xstrdup(d.first != NULL ? d.first->text : "unreadable");
+	arena_free(&a);
+	return art;
+}
+
+/* -------------------------------------------------------------- scanning */
+
+struct scan {
+	char	       **articles;	/* sorted file names */
+	size_t		 narticles;
+	size_t		 nentries;	/* everything seen */
+};
+
+static int
+cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Is name a symlink that leads out of the folder? */
+static int
+escapes(struct book *b, const char *name, const char *realdir)
+{
+	char	*full, *real;
+	int	 out;
+
+	full = xasprintf("%s/%s", b->dir, name);
+	real = realpath(full, NULL);
+	free(full);
+	if (real == NULL)
+		return 1;
+	out = strncmp(real, realdir, strlen(realdir)) != 0 ||
+	    (real[strlen(realdir)] != '/' && strcmp(realdir, "/") != 0);
+	free(real);
+	return out;
+}
+
+static int
+scan_folder(struct book *b, struct scan *s)
+{
+	struct dirent	*de;
+	struct stat	 st;
+	DIR		*d;
+	char	       **names, *realdir;
+	size_t		 n, cap, i;
+	int		 fd;
+
+	memset(s, 0, sizeof(*s));
+	if ((fd = dup(b->dirfd)) < 0 || (d = fdopendir(fd)) == NULL) {
+		msg(LEVEL_ERROR, b->dir, 0, 0, "cannot read the folder: %s",
+		    strerror(errno));
+		return -1;
+	}
+	names = NULL;
+	n = cap = 0;
+	errno = 0;
+	while ((de = readdir(d)) != NULL) {
+		if (strcmp(de->d_name, ".") == 0 ||
+		    strcmp(de->d_name, "..") == 0)
+			continue;
+		if (n == cap) {
+			cap = cap ? cap * 2 : 64;
+			names = xrealloc(names, cap * sizeof(*names));
+		}
+		names[n++] = xstrdup(de->d_name);
+	}
+	if (errno != 0) {
+		msg(LEVEL_ERROR, b->dir, 0, 0, "cannot read the folder: %s",
+		    strerror(errno));
+		closedir(d);
+		for (i = 0; i < n; i++)
+			free(names[i]);
+		free(names);
+		return -1;
+	}
+	closedir(d);
+	/* readdir's order is the file system's; the book's is not. */
+	if (n > 0)
+		qsort(names, n, sizeof(*names), cmp_str);
+	s->nentries = n;
+	realdir = realpath(b->dir, NULL);
+	for (i = 0; i < n; i++) {
+		if (is_junk(names[i]) || strcmp(names[i], "book.yaml") == 0 ||
+		    article_format_of(names[i]) < 0) {
+			free(names[i]);
+			continue;
+		}
+		if (fstatat(b->dirfd, names[i], &st, AT_SYMLINK_NOFOLLOW) < 0) {
+			msg(LEVEL_ERROR, path_in(b, names[i]), 0, 0,
+			    "cannot read: %s", strerror(errno));
+			free(names[i]);
+			continue;
+		}
+		if (S_ISLNK(st.st_mode)) {
+			if (realdir == NULL || escapes(b, names[i], realdir)) {
+				msg(LEVEL_WARNING, path_in(b, names[i]), 0, 0,
+				    "a symbolic link out of the folder; not "
+				    "followed");
+				free(names[i]);
+				continue;
+			}
+			if (fstatat(b->dirfd, names[i], &st, 0) < 0) {
+				msg(LEVEL_ERROR, path_in(b, names[i]), 0, 0,
+				    "cannot read: %s", strerror(errno));
+				free(names[i]);
+				continue;
+			}
+		}
+		if (!S_ISREG(st.st_mode)) {
+			msg_info("%s: not a regular file; ignored",
+			    path_in(b, names[i]));
+			free(names[i]);
+			continue;
+		}
+		names[s->narticles++] = names[i];
+	}
+	free(realdir);
+	s->articles = names;
+	return 0;
+}
+
+/* ------------------------------------------------------------- ordering */
+
+static int
+cmp_chapter(const void *pa, const void *pb)
+{
+	const struct chapter	*a = pa, *b = pb;
+
+	if (a->has_order != b->has_order)
+		return a->has_order ? -1 : 1;
+	if (a->has_order && a->order != b->order)
+		return a->order < b->order ? -1 : 1;
+	return strcmp(a->src, b->src);
+}
+
+/* The chapter files: the 'chapters' list of book.yaml, or every one. */
+static int
+choose_chapters(struct book *b, struct scan *s)
+{
+	const char	*yaml;
+	size_t		 i, j, n;
+	int		 ok = 1;
+	char		*used;
+
+	yaml = path_in(b, "book.yaml");
+	if (b->meta.chapters == NULL) {
+		b->chapters = xcalloc(s->narticles, sizeof(*b->chapters));
+		for (i = 0; i < s->narticles; i++)
+			b->chapters[i].src = s->articles[i];
+		b->nchapters = s->narticles;
+		s->narticles = 0;
+		return 0;
+	}
+	used = xcalloc(s->narticles + 1, 1);
+	n = b->meta.nchapters;
+	b->chapters = xcalloc(n + 1, sizeof(*b->chapters));
+	b->nchapters = 0;
+	for (i = 0; i < n; i++) {
+		const char *name = b->meta.chapters[i];
+		unsigned line = b->meta.chapter_lines[i];
+		struct stat st;
+
+		for (j = 0; j < s->narticles; j++)
+			if (strcmp(s->articles[j], name) == 0)
+				break;
+		if (j == s->narticles) {
+			if (fstatat(b->dirfd, name, &st, 0) == 0 &&
+			    article_format_of(name) < 0)
+				msg(LEVEL_ERROR, yaml, line, 0, "chapter '%s' "
+				    "is not an article (.txt or .md)", name);
+			else if (strchr(name, '/') != NULL)
+				msg(LEVEL_ERROR, yaml, line, 0, "chapter '%s': "
+				    "articles must be in the folder itself",
+				    name);
+			else
+				msg(LEVEL_ERROR, yaml, line, 0, "chapter '%s' "
+				    "not found in %s", name, b->dir);
+			ok = 0;
+			continue;
+		}
+		if (used[j]) {
+			msg(LEVEL_ERROR, yaml, line, 0, "chapter '%s' is "
+			    "listed twice", name);
+			ok = 0;
+			continue;
+		}
+		used[j] = 1;
+		b->chapters[b->nchapters++].src = xstrdup(name);
+	}
+	for (j = 0; j < s->narticles; j++)
+		if (!used[j])
+			msg(LEVEL_WARNING, path_in(b, s->articles[j]), 0, 0,
+			    "not in the 'chapters' list of book.yaml; left out");
+	free(used);
+	return ok ? 0 : -1;
+}
+
+/* File names in the book: a slug of the title, unique, never reserved. */
+static void
+name_chapters(struct book *b)
+{
+	struct chapter	*c;
+	size_t		 i, j, k;
+	char		*slug, *base;
+	int		 clash;
+
+	for (i = 0; i < b->nchapters; i++) {
+		c = &b->chapters[i];
+		base = slugify(c->title, strlen(c->title));
+		if (*base == '\0') {
+			free(base);
+			base = slugify(c->src, strlen(c->src) -
+			    strlen(ext_of(c->src)) - 1);
+		}
+		if (*base == '\0' || isdigit((unsigned char)*base)) {
+			slug = xasprintf("chapter-%s", base);
+			free(base);
+			base = slug;
+			if (base[strlen(base) - 1] == '-')
+				base[strlen(base) - 1] = '\0';
+		}
+		slug = xstrdup(base);
+		for (k = 2;; k++) {
+			clash = 0;
+			for (j = 0; reserved_slugs[j] != NULL; j++)
+				if (strcmp(slug, reserved_slugs[j]) == 0)
+					clash = 1;
+			for (j = 0; j < i && !clash; j++)
+				if (strcmp(slug, b->chapters[j].slug) == 0)
+					clash = 1;
+			if (!clash)
+				break;
+			free(slug);
+			slug = xasprintf("%s-%zu", base, k);
+		}
+		free(base);
+		c->slug = slug;
+	}
+}
+
+/* Two chapters with one title confuse readers of the contents. */
+struct titled {
+	const char	*title;
+	size_t		 index;
+};
+
+static int
+cmp_titled(const void *pa, const void *pb)
+{
+	const struct titled	*a = pa, *b = pb;
+	int			 c;
+
+	if ((c = strcmp(a->title, b->title)) != 0)
+		return c;
+	return a->index < b->index ? -1 : a->index > b->index;
+}
+
+static void
+check_titles(const struct book *b)
+{
+	struct titled	*v;
+	size_t		 i;
+
+	v = xcalloc(b->nchapters + 1, sizeof(*v));
+	for (i = 0; i < b->nchapters; i++) {
+		v[i].title = b->chapters[i].title;
+		v[i].index = i;
+	}
+	qsort(v, b->nchapters, sizeof(*v), cmp_titled);
+	for (i = 1; i < b->nchapters; i++)
+		if (strcmp(v[i].title, v[i - 1].title) == 0)
+			msg(LEVEL_WARNING, b->chapters[v[i].index].path, 0, 0,
+			    "same title as %s ('%s')",
+			    b->chapters[v[i - 1].index].path, v[i].title);
+	free(v);
+}
+
+/* ------------------------------------------------------------ metadata */
+
+/* dcterms:modified and the zip times: SOURCE_DATE_EPOCH, else the
+ * newest input, so that the same folder gives the same book. */
+static int
+pick_modified(struct book *b)
+{
+	const char	*sde;
+	struct stat	 st;
+	char		*end;
+	long long	 v;
+	size_t		 i;
+
+	if ((sde = getenv("SOURCE_DATE_EPOCH")) != NULL && *sde != '\0') {
+		errno = 0;
+		v = strtoll(sde, &end, 10);
+		if (errno != 0 || *end != '\0' || v < 0 ||
+		    v > 253402300799LL) {
+			msg(LEVEL_ERROR, NULL, 0, 0, "SOURCE_DATE_EPOCH must be "
+			    "a number of seconds since 1970, not '%s'", sde);
+			return -1;
+		}
+		b->modified = (time_t)v;
+		return 0;
+	}
+	b->modified = 0;
+	if (fstatat(b->dirfd, "book.yaml", &st, 0) == 0)
+		b->modified = st.st_mtime;
+	for (i = 0; i < b->nchapters; i++)
+		if (fstatat(b->dirfd, b->chapters[i].src, &st, 0) == 0 &&
+		    st.st_mtime > b->modified)
+			b->modified = st.st_mtime;
+	for (i = 0; i < b->nimages; i++)
+		if (fstatat(b->dirfd, b->images[i].src, &st, 0) == 0 &&
+		    st.st_mtime > b->modified)
+			b->modified = st.st_mtime;
+	return 0;
+}
+
+/* A title when nobody gave one: the cities, or the folder's name. */
+static char *
+default_title(const struct book *b)
+{
+	const char	*base;
+	char		*t;
+
+	if (b->nchapters == 1)
+		return xstrdup(b->chapters[0].title);
+	if (b->nchapters == 2)
+		return xasprintf("%s and %s", b->chapters[0].title,
+		    b->chapters[1].title);
+	if (b->nchapters == 3)
+		return xasprintf("%s, %s and %s", b->chapters[0].title,
+		    b->chapters[1].title, b->chapters[2].title);
+	base = strrchr(b->dir, '/');
+	base = base != NULL && base[1] != '\0' ? base + 1 : b->dir;
+	if ((t = name_to_title(base)) != NULL && strcmp(base, ".") != 0)
+		return t;
+	free(t);
+	return xstrdup("Untitled");
+}
+
+/* urn:uuid of a UUIDv5 of the title and creators, unless given. */
+static void
+pick_identifier(struct book *b)
+{
+	struct buf	 name = { NULL, 0, 0 };
+	char		 uuid[37], *s;
+	size_t		 i;
+
+	if (b->meta.identifier != NULL) {
+		b->identifier = arena_strdup(&b->arena, b->meta.identifier);
+		return;
+	}
+	/* Slugs: a comma or a capital more does not make a new book. */
+	buf_puts(&name, "https://mkcitybook.invalid/book/");
+	s = slugify(b->title, strlen(b->title));
+	buf_puts(&name, s);
+	free(s);
+	for (i = 0; i < b->meta.ncreators; i++) {
+		s = slugify(b->meta.creators[i], strlen(b->meta.creators[i]));
+		buf_putc(&name, '/');
+		buf_puts(&name, s);
+		free(s);
+	}
+	uuid5_url(buf_str(&name), uuid);
+	buf_free(&name);
+	b->identifier = arena_printf(&b->arena, "urn:uuid:%s", uuid);
+}
+
+static int
+read_metadata(struct book *b, const struct book_opts *o)
+{
+	const char	*why, *yaml;
+	char		*data;
+	size_t		 len;
+
+	yaml = path_in(b, "book.yaml");
+	if ((data = read_at(b->dirfd, "book.yaml", &len)) == NULL) {
+		if (errno != ENOENT) {
+			msg(LEVEL_ERROR, yaml, 0, 0, "cannot read: %s",
+			    strerror(errno));
+			return -1;
+		}
+		bookmeta_parse(&b->meta, "", 0);
+	} else {
+		bookmeta_parse(&b->meta, data, len);
+		free(data);
+	}
+	diag_print(&b->meta.diags, yaml);
+	if (b->meta.diags.nerrors > 0)
+		return -1;
+
+	if (o->lang != NULL) {
+		if (lang_check(o->lang, &why) < 0) {
+			msg(LEVEL_ERROR, NULL, 0, 0, "invalid language tag "
+			    "'%s' for --lang: %s", o->lang, why);
+			return -1;
+		}
+		b->lang = o->lang;
+	} else
+		b->lang = b->meta.lang != NULL ? b->meta.lang : "en";
+	b->encoding = o->encoding != NULL ? o->encoding : b->meta.encoding;
+	b->typography = o->typography >= 0 ? o->typography :
+	    b->meta.typography >= 0 ? b->meta.typography : 1;
+	b->toc_depth = b->meta.toc_depth > 0 ? b->meta.toc_depth : 2;
+	return 0;
+}
+
+/* ------------------------------------------------------------ the book */
+
+struct book *
+book_load(const char *dir, const struct book_opts *o)
+{
+	struct book	*b;
+	struct scan	 s;
+	struct pass1	 p;
+	struct stat	 st;
+	size_t		 i, n, len;
+	unsigned	 errors0;
+
+	errors0 = msg_count(LEVEL_ERROR);
+	b = xcalloc(1, sizeof(*b));
+	b->dirfd = -1;
+	b->jobs = o->jobs;
+	len = strlen(dir);
+	while (len > 1 && dir[len - 1] == '/')
+		len--;
+	b->dir = arena_strndup(&b->arena, dir, len);
+	if (stat(dir, &st) == 0 && !S_ISDIR(st.st_mode)) {
+		msg(LEVEL_ERROR, b->dir, 0, 0, "not a folder; give the folder "
+		    "that holds the articles");
+		goto fail;
+	}
+	if ((b->dirfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0) {
+		msg(LEVEL_ERROR, b->dir, 0, 0, errno == ENOENT ?
+		    "no such folder" : "cannot open the folder: %s",
+		    strerror(errno));
+		goto fail;
+	}
+	if (read_metadata(b, o) < 0)
+		goto fail;
+	if (scan_folder(b, &s) < 0)
+		goto fail;
+	if (s.narticles == 0 && msg_count(LEVEL_ERROR) == errors0) {
+		msg(LEVEL_ERROR, b->dir, 0, 0, s.nentries == 0 ?
+		    "the folder is empty" : "no articles in the folder "
+		    "(.txt or .md files)");
+		free(s.articles);
+		goto fail;
+	}
+	if (choose_chapters(b, &s) < 0) {
+		for (i = 0; i < s.narticles; i++)
+			free(s.articles[i]);
+		free(s.articles);
+		goto fail;
+	}
+	for (i = 0; i < s.narticles; i++)
+		free(s.articles[i]);
+	free(s.articles);
+
+	/* Pass one, in parallel; messages come out in file order. */
+	for (i = 0; i < b->nchapters; i++) {
+		b->chapters[i].path = path_in(b, b->chapters[i].src);
+		b->chapters[i].format = article_format_of(b->chapters[i].src);
+	}
+	p.book = b;
+	p.arenas = xcalloc(b->nchapters + 1, sizeof(*p.arenas));
+	pool_for(b->nchapters, b->jobs, pass1, &p);
+	for (i = 0; i < b->nchapters; i++) {
+		diag_print(&b->chapters[i].diags, b->chapters[i].path);
+		memset(&b->chapters[i].diags, 0, sizeof(struct diags));
+		arena_free(&p.arenas[i]);
+	}
+	free(p.arenas);
+
+	/* Drop what is left out, then put the rest in book order. */
+	for (i = n = 0; i < b->nchapters; i++) {
+		if (b->chapters[i].skip) {
+			free(b->chapters[i].src);
+			free(b->chapters[i].title);
+			free(b->chapters[i].lang);
+			continue;
+		}
+		b->chapters[n++] = b->chapters[i];
+	}
+	b->nchapters = n;
+	if (msg_count(LEVEL_ERROR) > errors0)
+		goto fail;
+	if (n == 0) {
+		msg(LEVEL_ERROR, b->dir, 0, 0, "no articles with text to make "
+		    "a book of");
+		goto fail;
+	}
+	if (b->meta.chapters == NULL)
+		qsort(b->chapters, n, sizeof(*b->chapters), cmp_chapter);
+
+	name_chapters(b);
+	check_titles(b);
+	if (o->title != NULL)
+		b->title = arena_strdup(&b->arena, o->title);
+	else if (b->meta.title != NULL)
+		b->title = arena_strdup(&b->arena, b->meta.title);
+	else {
+		char *t = default_title(b);
+
+		b->title = arena_strdup(&b->arena, t);
+		free(t);
+		msg(LEVEL_WARNING, b->dir, 0, 0, "no title in book.yaml; "
+		    "calling the book '%s' (or use --title)", b->title);
+	}
+	pick_identifier(b);
+	if (pick_modified(b) < 0)
+		goto fail;
+	if (msg_count(LEVEL_ERROR) > errors0)
+		goto fail;
+	return b;
+fail:
+	book_free(b);
+	return NULL;
+}
+
+void
+book_free(struct book *b)
+{
+	size_t	 i;
+
+	if (b == NULL)
+		return;
+	for (i = 0; i < b->nchapters; i++) {
+		free(b->chapters[i].src);
+		free(b->chapters[i].title);
+		free(b->chapters[i].slug);
+		free(b->chapters[i].lang);
+	}
+	free(b->chapters);
+	free(b->images);
+	if (b->dirfd >= 0)
+		close(b->dirfd);
+	bookmeta_free(&b->meta);
+	arena_free(&b->arena);
+	free(b);
+}
+
+/* ----------------------------------------------------------------- links */
+
+/*
+ * A link written in an article, as the book must write it: another
+ * article's file becomes its chapter ("anshan.md#food" ->
+ * "anshan.xhtml#food"); web and mail addresses stay.  Returns NULL when
+ * the target is not in the book.  buf holds the result.
+ */
+const char *
+book_resolve_link(const struct book *b, const char *href, char *buf,
+    size_t size)
+{
+	const char	*frag, *p;
+	size_t		 n, i;
+
+	for (p = href; isalnum((unsigned char)*p) || *p == '+' ||
+	    *p == '-' || *p == '.'; p++)
+		continue;
+	if (*p == ':' && p > href)
+		return href;		/* https:, mailto:, ... */
+	if (href[0] == '#')
+		return href;		/* within the chapter */
+	while (strncmp(href, "./", 2) == 0)
+		href += 2;
+	frag = strchr(href, '#');
+	n = frag != NULL ? (size_t)(frag - href) : strlen(href);
+	for (i = 0; i < b->nchapters; i++)
+		if (strlen(b->chapters[i].src) == n &&
+		    strncmp(b->chapters[i].src, href, n) == 0) {
+			snprintf(buf, size, "%s.xhtml%s", b->chapters[i].slug,
+			    frag != NULL ? frag : "");
+			return buf;
+		}
+	return NULL;
+}

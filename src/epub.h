@@ -1,0 +1,239 @@
+/* epub.h: the output side's contract: book, templates, trees, container. */
+#ifndef EPUB_H
+#define EPUB_H
+
+#include <sys/types.h>
+
+#include <libxml/tree.h>
+#include <zlib.h>
+
+#include "mkcitybook.h"
+
+/* Elements in this namespace are template slots. */
+#define TEMPLATE_NS	"urn:mkcitybook:template"
+/* Deflate level of every entry: zip's default, a good balance. */
+#define ZLEVEL		6
+
+/* ------------------------------------------------------------- xml.c */
+
+/* A deflater that also counts the CRC and both sizes for libzip. */
+struct zout {
+	z_stream	 z;
+	int		 live;		/* z needs deflateEnd */
+	uint32_t	 crc;		/* of the uncompressed bytes */
+	uint64_t	 usize;		/* uncompressed size */
+	uint64_t	 csize;		/* compressed size */
+	struct buf	 mem;		/* compressed bytes, or ... */
+	FILE		*spill;		/* ... a temporary file for them */
+	size_t		 rpos;		/* read position in mem */
+	int		 err;		/* errno of the first failure */
+};
+
+int	 zout_init(struct zout *, int);
+int	 zout_write(struct zout *, const void *, size_t);
+int	 zout_finish(struct zout *);
+long	 zout_read(struct zout *, void *, size_t);
+void	 zout_free(struct zout *);
+
+/* Serializes libxml2 trees with xmlTextWriter: full end tags for
+ * non-void HTML elements, no comments, slots handed to a callback. */
+struct xw {
+	void		*w;		/* xmlTextWriterPtr */
+	int		 html;		/* XHTML rules and DOCTYPE */
+	int		 err;
+	int		(*sink)(void *, const void *, size_t);
+	void		*sinkctx;
+	int		(*slot)(struct xw *, xmlNodePtr, void *);
+	void		*slotctx;
+	const char	*lang;		/* lang and xml:lang of the root */
+};
+
+int	 xw_open(struct xw *, int (*)(void *, const void *, size_t), void *,
+	    int);
+void	 xw_node(struct xw *, xmlNodePtr);
+void	 xw_start(struct xw *, xmlNodePtr);
+void	 xw_end(struct xw *);
+int	 xw_close(struct xw *);
+int	 xw_doc(xmlDocPtr, const char *, int (*)(void *, const void *, size_t),
+	    void *, int (*)(struct xw *, xmlNodePtr, void *), void *);
+int	 sink_zout(void *, const void *, size_t);
+int	 sink_buf(void *, const void *, size_t);
+
+/* Tree building; libxml2 running out of memory exits like xmalloc. */
+xmlNodePtr el(xmlNodePtr, const char *);
+void	 attr(xmlNodePtr, const char *, const char *);
+void	 attr_lang(xmlNodePtr, const char *);
+void	 text(xmlNodePtr, const char *);
+void	 nl(xmlNodePtr, int);
+void	 oom_xml(void) NORETURN;
+
+/* -------------------------------------------------------- template.c */
+
+enum tpl_kind {
+	TPL_CHAPTER,
+	TPL_TITLEPAGE,
+	TPL_COVER,
+	TPL_COLOPHON,
+	TPL_NAV,
+	TPL_NKINDS
+};
+
+struct templates {
+	xmlDocPtr	 doc[TPL_NKINDS];	/* parsed skeletons */
+	char		*name[TPL_NKINDS];	/* where each came from */
+	char		*css;			/* the stylesheet */
+	size_t		 csslen;
+	char		*cssname;
+	char	       **chapter_ids;		/* ids the chapter uses */
+};
+
+/* Loads the built-in templates, or those in dir where it has them.
+ * Returns -1 after printing what is wrong (file and line). */
+int	 templates_load(struct templates *, const char *);
+void	 templates_free(struct templates *);
+int	 templates_export(const char *);
+
+/* ------------------------------------------------------------ book.c */
+
+struct image {
+	char		*src;		/* path in the content folder */
+	char		*href;		/* in the book: "images/x.jpg" */
+	char		*id;		/* manifest id */
+	const char	*media_type;
+	unsigned	 width;
+	unsigned	 height;
+	uint64_t	 size;
+};
+
+struct chapter {
+	char		*src;		/* file name in the content folder */
+	char		*path;		/* the same with the folder, for messages */
+	char		*title;		/* plain text, typography applied */
+	char		*slug;		/* file name in the book, no .xhtml */
+	char		*lang;		/* its own language, or NULL */
+	const char	*encoding;	/* how to read it, or NULL */
+	enum article_format format;
+	double		 order;
+	int		 has_order;
+	uint64_t	 size;		/* to notice edits during the build */
+	uint32_t	 crc;
+	struct diags	 diags;		/* pass-one messages */
+	int		 skip;		/* empty, draft or not listed */
+	int		 nimages;
+};
+
+struct book_opts {
+	const char	*title;		/* --title */
+	const char	*lang;		/* --lang */
+	const char	*encoding;	/* --input-encoding */
+	int		 typography;	/* -1 unset */
+	int		 jobs;
+};
+
+struct book {
+	struct arena	 arena;
+	char		*dir;		/* as given, without a trailing '/' */
+	int		 dirfd;
+	struct bookmeta	 meta;		/* book.yaml */
+	char		*title;
+	const char	*lang;
+	const char	*encoding;	/* default input encoding */
+	char		*identifier;
+	int		 typography;
+	int		 toc_depth;
+	time_t		 modified;	/* dcterms:modified and zip times */
+	struct chapter	*chapters;	/* in book order, skipped ones gone */
+	size_t		 nchapters;
+	struct image	*images;
+	size_t		 nimages;
+	struct image	*cover;		/* NULL: generated */
+	int		 missing_alt;	/* images without alt text */
+	int		 jobs;
+};
+
+/* Reads the folder: metadata, every article (pass one), order, names.
+ * Prints all problems; returns NULL when any was an error. */
+struct book	*book_load(const char *, const struct book_opts *);
+void		 book_free(struct book *);
+/* Reads and parses one chapter again, for rendering (pass two).
+ * Returns NULL with a message in *err (which the caller frees). */
+struct article	*book_read_chapter(const struct book *, size_t, char **);
+/* The typography options for a chapter. */
+void		 book_typo_opts(const struct book *, const struct chapter *,
+		    struct typo_opts *);
+/* Resolves a link target written in an article to a book href. */
+const char	*book_resolve_link(const struct book *, const char *, char *,
+		    size_t);
+
+/* ------------------------------------------------------------ pages.c */
+
+/* One rendered chapter: its compressed XHTML and its outline. */
+struct rendered {
+	size_t		 index;
+	struct zout	 z;
+	struct buf	 outline;	/* "level\tid\tlabel\n" records */
+	char		*error;		/* set when rendering failed */
+	struct diags	 diags;		/* warnings found while rendering */
+	struct arena	 arena;
+};
+
+void	 render_chapter(const struct book *, const struct templates *,
+	    size_t, struct rendered *);
+void	 rendered_free(struct rendered *);
+/* The fixed pages, each a whole document written to a sink. */
+int	 page_titlepage(const struct book *, const struct templates *,
+	    struct zout *);
+int	 page_cover(const struct book *, const struct templates *,
+	    struct zout *);
+int	 page_colophon(const struct book *, const struct templates *,
+	    struct zout *);
+/* Inline nodes of the model into a tree. */
+void	 xhtml_inlines(xmlNodePtr, const struct node *);
+/* Language-tagged inline text for plain strings (titles, labels). */
+void	 xhtml_label(xmlNodePtr, const char *, const char *);
+
+/* -------------------------------------------------------- package.c */
+
+/* The outline of all chapters, spilled as they render (see nav.c). */
+struct outline {
+	FILE		*f;
+	int		 maxlevel;
+	size_t		 n;
+};
+
+int	 package_opf(const struct book *, struct zout *);
+int	 package_nav(const struct book *, const struct templates *,
+	    struct outline *, struct zout *);
+int	 package_ncx(const struct book *, struct outline *, struct zout *);
+int	 package_container(struct zout *);
+
+/* ------------------------------------------------------------ epub.c */
+
+/* Writes the book to path atomically; -1 after printing the error. */
+int	 epub_write(const struct book *, const struct templates *,
+	    const char *);
+/* Checks early that the book can be written there; -1 with a message. */
+int	 epub_output_ok(const char *);
+
+/* ------------------------------------------------------------ pool.c */
+
+/* Runs fn(i, ctx) for every i < n on up to jobs threads. */
+void	 pool_for(size_t, int, void (*)(size_t, void *), void *);
+
+/* Produces results 0..n-1 ahead of an in-order consumer. */
+struct pipeline;
+struct pipeline	*pipeline_start(size_t, int, size_t,
+		    void *(*)(size_t, void *), void *);
+void		*pipeline_take(struct pipeline *, size_t);
+void		 pipeline_stop(struct pipeline *, void (*)(void *));
+
+/* ----------------------------------------------------------- decode.c */
+
+/* What a file that is not text looks like ("a PNG image"), or NULL. */
+const char	*binary_kind(const unsigned char *, size_t);
+/* Converts to UTF-8 from a BOM's encoding or the named one.  Returns
+ * 0 (out and len set; out may be the input) or -1 with *why, *line. */
+int		 decode(const char *, size_t, const char *, char **, size_t *,
+		    const char **, unsigned *, unsigned *);
+
+#endif /* !EPUB_H */

@@ -1,0 +1,60 @@
+# book.sh: whole books.  Each folder tests/book/NAME is a content folder;
+# NAME.expected holds the unpacked book and NAME.zipinfo its entries.
+# The shipped book is checked for what the project promises of it.
+for dir in "$top"/tests/book/*/; do
+	dir=${dir%/}
+	case $dir in *.expected) continue ;; esac
+	name=$(basename "$dir")
+	mkc "$dir" -o "$T/$name.epub"
+	expect_rc "book/$name" 0
+	[ -f "$T/$name.epub" ] || continue
+	keep_book "$T/$name.epub"
+	zip_listing "$T/$name.epub" >"$T/$name.zipinfo"
+	golden "book/$name: zip entries" "$T/$name.zipinfo" \
+	    "$top/tests/book/$name.zipinfo"
+	unpack "$T/$name.epub" "$T/$name.x"
+	if [ -n "$UPDATE" ]; then
+		rm -rf "$top/tests/book/$name.expected"
+		cp -R "$T/$name.x" "$top/tests/book/$name.expected"
+		pass "book/$name: files (updated)"
+	elif diff -r "$top/tests/book/$name.expected" "$T/$name.x" \
+	    >"$T/diff" 2>&1; then
+		pass "book/$name: files"
+	else
+		fail "book/$name: files" "$(cat "$T/diff")"
+	fi
+done
+
+# The book the project ships.
+mkc content -o "$T/cities.epub"
+expect_rc "content: builds" 0
+keep_book "$T/cities.epub"
+unpack "$T/cities.epub" "$T/cities.x"
+x=$T/cities.x/EPUB
+h1s=$(sed -n 's:.*<h1 id="chapter-title">\(.*\)</h1>.*:\1:p' \
+    "$x/text/qitaihe.xhtml" "$x/text/anshan.xhtml" \
+    "$x/text/pingdingshan.xhtml" | tr '\n' ' ')
+check "content: three chapters, in order" \
+    [ "$h1s" = "Qitaihe Anshan Pingdingshan " ]
+check "content: no keyword spam" \
+    [ "$(cat "$x"/text/*.xhtml | grep -c 'Albania culture')" = 0 ]
+check "content: the contents show the sections" \
+    grep -q 'href="text/anshan.xhtml#the-culinary-frontlines"' "$x/nav.xhtml"
+check "content: the NCX has the package's identifier" \
+    grep -q "<meta name=\"dtb:uid\" content=\"$(sed -n \
+    's:.*<dc\:identifier id="pub-id">\(.*\)</dc\:identifier>.*:\1:p' \
+    "$x/content.opf")\"/>" "$x/toc.ncx"
+check "content: the title from book.yaml" \
+    grep -q '<dc:title id="title">Coal, Steel and Ice</dc:title>' \
+    "$x/content.opf"
+
+# The container's first bytes: a local header (PK\3\4), method 0
+# (stored), a name of 8 bytes and no extra field, so that
+# "application/epub+zip" sits at byte 38.
+head -c 58 "$T/cities.epub" | od -An -tx1 | tr -d ' \n' >"$T/head"
+check "content: mimetype first and stored" \
+    [ "$(cut -c1-8 "$T/head") $(cut -c17-20 "$T/head") $(cut -c53-60 "$T/head")" \
+    = "504b0304 0000 08000000" ]
+check "content: application/epub+zip at byte 38" \
+    [ "$(head -c 58 "$T/cities.epub" | tail -c 28)" = \
+    "mimetypeapplication/epub+zip" ]

@@ -30,9 +30,9 @@ LIBS	= $(PKG_LIBS) -lpthread
 
 # Objects shared by the program, the unit tests and the fuzzers.
 LIB_OBJS = $(B)/msg.o $(B)/util.o $(B)/article.o $(B)/markdown.o \
-	   $(B)/meta.o $(B)/typo.o $(B)/slug.o $(B)/sha1.o
+	   $(B)/meta.o $(B)/typo.o $(B)/slug.o $(B)/sha1.o $(B)/image.o
 OUT_OBJS = $(B)/decode.o $(B)/book.o $(B)/template.o $(B)/xml.o \
-	   $(B)/pages.o $(B)/package.o $(B)/epub.o $(B)/pool.o \
+	   $(B)/pages.o $(B)/package.o $(B)/epub.o $(B)/pool.o $(B)/cover.o \
 	   $(B)/templates_data.o
 OBJS	= $(B)/main.o $(LIB_OBJS) $(OUT_OBJS)
 HEADERS	= src/mkcitybook.h src/epub.h
@@ -92,6 +92,7 @@ asan:
 	$(MAKE) B=build-asan PROG=build-asan/mkcitybook CFLAGS="$(SAN_FLAGS)" \
 	    LDFLAGS="$(SAN_FLAGS)" build-asan/mkcitybook build-asan/unit
 	ASAN_OPTIONS=detect_leaks=1:abort_on_error=0:exitcode=98 \
+	LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp:print_suppressions=0 \
 	UBSAN_OPTIONS=print_stacktrace=1:exitcode=97 \
 	EPUBCHECK=0 MKC=build-asan/mkcitybook UNIT=build-asan/unit tests/run.sh
 
@@ -99,7 +100,11 @@ asan:
 valgrind: $(PROG) $(B)/unit
 	VALGRIND=1 EPUBCHECK=0 tests/run.sh
 
-check-all: check asan valgrind
+# Real readers and checkers: EPUB 3.3 rules, Ace, MuPDF, calibre.
+check-readers: $(PROG)
+	tests/run.sh readers
+
+check-all: check asan valgrind check-readers
 
 # --------------------------------------------------------------- install
 
@@ -111,4 +116,4 @@ deps:
 clean:
 	rm -rf build build-asan mkcitybook cities.epub
 
-.PHONY: all check asan valgrind check-all deps clean
+.PHONY: all check asan valgrind check-readers check-all deps clean

@@ -735,6 +735,117 @@ read_metadata(struct book *b, const struct book_opts *o)
 	return 0;
 }
 
+/* ---------------------------------------------------------------- images */
+
+/* Apple Books turns down images over 3.2 megapixels (READERS.md). */
+#define IMAGE_PIXELS	3200000UL
+
+/*
+ * Checks an image file of the folder for the book: it exists inside the
+ * folder, it is a JPEG or PNG, and it is not too big for readers.  where
+ * and line name what asked for it.  Returns 0 and fills im, or -1.
+ */
+static int
+load_image(struct book *b, const char *src, const char *where,
+    unsigned line, struct image *im)
+{
+	struct image_info	 ii;
+	const char		*kind;
+	char			*data, *full, *real, *realdir;
+	size_t			 len;
+	int			 inside;
+
+	memset(im, 0, sizeof(*im));
+	full = xasprintf("%s/%s", b->dir, src);
+	real = realpath(full, NULL);
+	realdir = realpath(b->dir, NULL);
+	inside = real != NULL && realdir != NULL &&
+	    strncmp(real, realdir, strlen(realdir)) == 0 &&
+	    real[strlen(realdir)] == '/';
+	free(full);
+	free(real);
+	free(realdir);
+	if (src[0] == '/' || (!inside && access(src, F_OK) == 0)) {
+		msg(LEVEL_ERROR, where, line, 0, "image '%s' is outside the "
+		    "folder; images must be in it", src);
+		return -1;
+	}
+	if ((data = read_at(b->dirfd, src, &len)) == NULL) {
+		msg(LEVEL_ERROR, where, line, 0, errno == ENOENT ?
+		    "image '%s' not found" : "cannot read image '%s': %s", src,
+		    strerror(errno));
+		return -1;
+	}
+	if (!inside) {
+		free(data);
+		msg(LEVEL_ERROR, where, line, 0, "image '%s' is outside the "
+		    "folder; images must be in it", src);
+		return -1;
+	}
+	if (image_probe((const unsigned char *)data, len, &ii) < 0) {
+		kind = binary_kind((const unsigned char *)data, len);
+		msg(LEVEL_ERROR, where, line, 0, "'%s' is not a JPEG or PNG "
+		    "image%s%s", src, kind != NULL ? "; it is " : "",
+		    kind != NULL ? kind : "");
+		free(data);
+		return -1;
+	}
+	free(data);
+	if (ii.width * ii.height > IMAGE_PIXELS)
+		msg(LEVEL_WARNING, where, line, 0, "image '%s' is %lux%lu, over "
+		    "3.2 megapixels: Apple Books may refuse the book; 1200x1920 "
+		    "is plenty", src, ii.width, ii.height);
+	if (ii.components == 4)
+		msg(LEVEL_WARNING, where, line, 0, "image '%s' is CMYK: many "
+		    "readers show CMYK colours wrongly; save it as RGB", src);
+	im->src = arena_strdup(&b->arena, src);
+	im->media_type = ii.media_type;
+	im->width = ii.width;
+	im->height = ii.height;
+	im->size = len;
+	return 0;
+}
+
+/* The cover: book.yaml's, else cover.jpg or cover.png, else drawn. */
+static int
+pick_cover(struct book *b)
+{
+	static const char *const names[] = {
+		"cover.jpg", "cover.jpeg", "cover.png", NULL
+	};
+	struct image	*im;
+	const char	*src, *ext;
+	unsigned	 line;
+	size_t		 i;
+
+	src = b->meta.cover;
+	line = b->meta.cover_line;
+	for (i = 0; src == NULL && names[i] != NULL; i++)
+		if (faccessat(b->dirfd, names[i], F_OK, 0) == 0)
+			src = names[i];
+	im = arena_zalloc(&b->arena, sizeof(*im));
+	if (src != NULL) {
+		if (load_image(b, src, b->meta.cover != NULL ?
+		    path_in(b, "book.yaml") : b->dir, line, im) < 0)
+			return -1;
+		ext = strcmp(im->media_type, "image/png") == 0 ? "png" : "jpg";
+	} else {
+		if (cover_draw(b, &im->data) < 0) {
+			msg(LEVEL_ERROR, NULL, 0, 0, "cannot draw the cover");
+			return -1;
+		}
+		im->media_type = "image/png";
+		im->width = 1200;
+		im->height = 1920;
+		im->size = im->data.len;
+		ext = "png";
+	}
+	im->href = arena_printf(&b->arena, "images/cover.%s", ext);
+	im->id = arena_strdup(&b->arena, "cover-image");
+	b->cover = im;
+	return 0;
+}
+
 /* ------------------------------------------------------------ the book */
 
 struct book *
@@ -838,7 +949,7 @@ book_load(const char *dir, const struct book_opts *o)
 		    "calling the book '%s' (or use --title)", b->title);
 	}
 	pick_identifier(b);
-	if (pick_modified(b) < 0)
+	if (pick_modified(b) < 0 || pick_cover(b) < 0)
 		goto fail;
 	if (msg_count(LEVEL_ERROR) > errors0)
 		goto fail;
@@ -862,7 +973,11 @@ book_free(struct book *b)
 		free(b->chapters[i].lang);
 	}
 	free(b->chapters);
+	for (i = 0; i < b->nimages; i++)
+		buf_free(&b->images[i].data);
 	free(b->images);
+	if (b->cover != NULL)
+		buf_free(&b->cover->data);
 	if (b->dirfd >= 0)
 		close(b->dirfd);
 	bookmeta_free(&b->meta);

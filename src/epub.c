@@ -689,7 +689,11 @@ epub_write(const struct book *b, const struct templates *t,
 	add_entry(&z, &w, "EPUB/css/book.css", E_CSS, 0);
 	if (b->cover != NULL) {
 		snprintf(name, sizeof(name), "EPUB/%s", b->cover->href);
-		add_file(&z, b, name, b->cover->src);
+		if (b->cover->data.len > 0)
+			add_source(&z, name, zip_source_buffer(z.za,
+			    b->cover->data.p, b->cover->data.len, 0), 1);
+		else
+			add_file(&z, b, name, b->cover->src);
 	}
 	for (i = 0; i < b->nimages; i++) {
 		snprintf(name, sizeof(name), "EPUB/%s", b->images[i].href);

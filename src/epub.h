@@ -100,9 +100,10 @@ struct image {
 	char		*href;		/* in the book: "images/x.jpg" */
 	char		*id;		/* manifest id */
 	const char	*media_type;
-	unsigned	 width;
-	unsigned	 height;
+	unsigned long	 width;
+	unsigned long	 height;
 	uint64_t	 size;
+	struct buf	 data;		/* a generated image's bytes */
 };
 
 struct chapter {
@@ -164,6 +165,11 @@ void		 book_typo_opts(const struct book *, const struct chapter *,
 /* Resolves a link target written in an article to a book href. */
 const char	*book_resolve_link(const struct book *, const char *, char *,
 		    size_t);
+
+/* ------------------------------------------------------------ cover.c */
+
+/* Draws the cover as a PNG into the buffer; 0, or -1. */
+int	 cover_draw(const struct book *, struct buf *);
 
 /* ------------------------------------------------------------ pages.c */
 

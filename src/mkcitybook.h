@@ -340,6 +340,20 @@ char		*name_to_title(const char *);
 /* Assigns unique heading ids; reserved ids are avoided. */
 void		 article_assign_ids(struct article *, const char *const *);
 
+/* --------------------------------------------------------------- image.c */
+
+struct image_info {
+	const char	*media_type;	/* image/jpeg or image/png */
+	const char	*ext;		/* jpg or png */
+	unsigned long	 width;
+	unsigned long	 height;
+	int		 components;	/* 1 grey, 3 colour, 4 CMYK */
+};
+
+/* JPEG or PNG, and its size, from the first bytes.  0, or -1. */
+int		 image_probe(const unsigned char *, size_t,
+		    struct image_info *);
+
 /* ---------------------------------------------------------------- sha1.c */
 
 void		 sha1(const void *, size_t, unsigned char[20]);

@@ -12,6 +12,7 @@
 #define LDQUO		0x201C
 #define RDQUO		0x201D
 #define ELLIPSIS	0x2026
+#define WORD_JOINER	0x2060
 
 /* --------------------------------------------------------------- scripts */
 
@@ -372,6 +373,11 @@ smarten(struct arena *a, const char *s, size_t len, uint32_t *prev)
 		default:
 			break;
 		}
+		/* An em dash never starts a line: a word joiner holds it to
+		 * the word before (as Standard Ebooks does). */
+		if (c == EM_DASH && p != 0 && !uc_is_space(p) &&
+		    p != WORD_JOINER)
+			buf_utf8(&b, WORD_JOINER);
 		buf_utf8(&b, c);
 		p = c;
 	}

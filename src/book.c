@@ -231,6 +231,51 @@ load_article(const struct book *b, struct chapter *c, const char *data,
 	return art;
 }
 
+/* %XX escapes: Markdown addresses may have them ("my%20photo.jpg"). */
+static char *
+url_decode(const char *s)
+{
+	struct buf	 b = { NULL, 0, 0 };
+	int		 hi, lo;
+
+	while (strncmp(s, "./", 2) == 0)
+		s += 2;
+	for (; *s != '\0'; s++) {
+		if (*s == '%' && isxdigit((unsigned char)s[1]) &&
+		    isxdigit((unsigned char)s[2])) {
+			hi = isdigit((unsigned char)s[1]) ? s[1] - '0' :
+			    tolower((unsigned char)s[1]) - 'a' + 10;
+			lo = isdigit((unsigned char)s[2]) ? s[2] - '0' :
+			    tolower((unsigned char)s[2]) - 'a' + 10;
+			buf_putc(&b, hi * 16 + lo);
+			s += 2;
+		} else
+			buf_putc(&b, *s);
+	}
+	return b.p != NULL ? b.p : xstrdup("");
+}
+
+/* The images an article shows, for pass one to check. */
+static void
+collect_refs(struct chapter *c, const struct node *n)
+{
+	struct imgref	*r;
+
+	for (; n != NULL; n = n->next) {
+		if ((n->type == NODE_IMAGE || n->type == NODE_FIGURE) &&
+		    n->text != NULL) {
+			c->refs = xrealloc(c->refs, (c->nrefs + 1) *
+			    sizeof(*c->refs));
+			r = &c->refs[c->nrefs++];
+			r->src = url_decode(n->text);
+			r->line = n->line;
+			r->has_alt = n->alt != NULL;
+		}
+		if (n->child != NULL)
+			collect_refs(c, n->child);
+	}
+}
+
 /* Copies an article's messages out of its arena. */
 static void
 keep_diags(struct arena *a, struct diags *to, const struct diags *from)
@@ -244,6 +289,7 @@ keep_diags(struct arena *a, struct diags *to, const struct diags *from)
 struct pass1 {
 	struct book	*book;
 	struct arena	*arenas;	/* one per chapter, for its messages */
+	size_t		 done;		/* articles read, for the progress */
 };
 
 /* Pass one: read and parse every article for its title and order. */
@@ -277,12 +323,15 @@ pass1(size_t i, void *ctx)
 	}
 	art = load_article(b, c, data, len, a, &c->diags);
 	free(data);
+	progress_update("reading %zu/%zu articles",
+	    __atomic_add_fetch(&p->done, 1, __ATOMIC_RELAXED), b->nchapters);
 	if (art == NULL) {
 		c->skip = 1;
 		return;
 	}
 	keep_diags(a, &c->diags, &art->diags);
 	c->title = xstrdup(art->title_text);
+	collect_refs(c, art->body->child);
 	c->order = art->order;
 	c->has_order = art->has_order;
 	if (c->lang != NULL)
@@ -746,8 +795,8 @@ read_metadata(struct book *b, const struct book_opts *o)
  * and line name what asked for it.  Returns 0 and fills im, or -1.
  */
 static int
-load_image(struct book *b, const char *src, const char *where,
-    unsigned line, struct image *im)
+load_image(struct book *b, const char *what, const char *src,
+    const char *where, unsigned line, struct image *im)
 {
 	struct image_info	 ii;
 	const char		*kind;
@@ -766,44 +815,300 @@ load_image(struct book *b, const char *src, const char *where,
 	free(real);
 	free(realdir);
 	if (src[0] == '/' || (!inside && access(src, F_OK) == 0)) {
-		msg(LEVEL_ERROR, where, line, 0, "image '%s' is outside the "
-		    "folder; images must be in it", src);
+		msg(LEVEL_ERROR, where, line, 0, "%s '%s' is outside the "
+		    "folder; images must be in it", what, src);
 		return -1;
 	}
 	if ((data = read_at(b->dirfd, src, &len)) == NULL) {
 		msg(LEVEL_ERROR, where, line, 0, errno == ENOENT ?
-		    "image '%s' not found" : "cannot read image '%s': %s", src,
+		    "%s '%s' not found" : "cannot read %s '%s': %s", what, src,
 		    strerror(errno));
 		return -1;
 	}
 	if (!inside) {
 		free(data);
-		msg(LEVEL_ERROR, where, line, 0, "image '%s' is outside the "
-		    "folder; images must be in it", src);
+		msg(LEVEL_ERROR, where, line, 0, "%s '%s' is outside the "
+		    "folder; images must be in it", what, src);
 		return -1;
 	}
 	if (image_probe((const unsigned char *)data, len, &ii) < 0) {
 		kind = binary_kind((const unsigned char *)data, len);
-		msg(LEVEL_ERROR, where, line, 0, "'%s' is not a JPEG or PNG "
-		    "image%s%s", src, kind != NULL ? "; it is " : "",
+		msg(LEVEL_ERROR, where, line, 0, "%s '%s' is not a JPEG or PNG "
+		    "image%s%s", what, src, kind != NULL ? "; it is " : "",
 		    kind != NULL ? kind : "");
 		free(data);
 		return -1;
 	}
 	free(data);
 	if (ii.width * ii.height > IMAGE_PIXELS)
-		msg(LEVEL_WARNING, where, line, 0, "image '%s' is %lux%lu, over "
+		msg(LEVEL_WARNING, where, line, 0, "%s '%s' is %lux%lu, over "
 		    "3.2 megapixels: Apple Books may refuse the book; 1200x1920 "
-		    "is plenty", src, ii.width, ii.height);
+		    "is plenty", what, src, ii.width, ii.height);
 	if (ii.components == 4)
-		msg(LEVEL_WARNING, where, line, 0, "image '%s' is CMYK: many "
-		    "readers show CMYK colours wrongly; save it as RGB", src);
+		msg(LEVEL_WARNING, where, line, 0, "%s '%s' is CMYK: many "
+		    "readers show CMYK colours wrongly; save it as RGB", what,
+		    src);
 	im->src = arena_strdup(&b->arena, src);
 	im->media_type = ii.media_type;
 	im->width = ii.width;
 	im->height = ii.height;
 	im->size = len;
 	return 0;
+}
+
+/* A caption file ("x.jpg.txt"): the alt text, a blank line, a caption. */
+static void
+read_caption(struct book *b, struct image *im, const char *where)
+{
+	struct diags	 d = { NULL, NULL, 0, 0 };
+	struct buf	 alt = { NULL, 0, 0 }, cap = { NULL, 0, 0 };
+	struct buf	*to;
+	char		*name, *data, *text, *p, *nl;
+	size_t		 len, tlen;
+
+	name = xasprintf("%s.txt", im->src);
+	data = read_at(b->dirfd, name, &len);
+	if (data == NULL) {
+		free(name);
+		return;
+	}
+	text = text_clean(&b->arena, &d, data, len, &tlen);
+	diag_print(&d, path_in(b, name));
+	to = &alt;
+	for (p = text; p < text + tlen; p = nl + 1) {
+		if ((nl = memchr(p, '\n', (size_t)(text + tlen - p))) == NULL)
+			nl = text + tlen;
+		while (p < nl && (*p == ' ' || *p == '\t'))
+			p++;
+		if (p == nl) {		/* a blank line ends the alt text */
+			if (alt.len > 0)
+				to = &cap;
+			continue;
+		}
+		if (to->len > 0)
+			buf_putc(to, ' ');
+		buf_put(to, p, (size_t)(nl - p));
+	}
+	if (alt.len > 0)
+		im->alt = arena_strdup(&b->arena, alt.p);
+	if (cap.len > 0)
+		im->caption = arena_strdup(&b->arena, cap.p);
+	buf_free(&alt);
+	buf_free(&cap);
+	free(data);
+	free(name);
+	(void)where;
+}
+
+const struct image *
+book_image(const struct book *b, const char *src)
+{
+	size_t	 i;
+
+	while (strncmp(src, "./", 2) == 0)
+		src += 2;
+	for (i = 0; i < b->nimages; i++)
+		if (strcmp(b->images[i].src, src) == 0)
+			return &b->images[i];
+	return NULL;
+}
+
+/* The image an article names, with its address decoded as pass one did. */
+const struct image *
+book_image_written(const struct book *b, const char *written)
+{
+	const struct image	*im;
+	char			*src;
+
+	src = url_decode(written);
+	im = book_image(b, src);
+	free(src);
+	return im;
+}
+
+/* Registers an image once; returns its index, or -1 after an error. */
+static long
+add_image(struct book *b, const char *src, const char *where, unsigned line)
+{
+	struct image	 im;
+	char		*slug, *base, *href;
+	size_t		 i, k;
+	int		 clash;
+
+	for (i = 0; i < b->nimages; i++)
+		if (strcmp(b->images[i].src, src) == 0)
+			return (long)i;
+	if (load_image(b, "image", src, where, line, &im) < 0)
+		return -1;
+	read_caption(b, &im, where);
+	/* images/anshan-steel-mill.jpg: an ASCII name, unique. */
+	base = slugify(src, strlen(src) - strlen(ext_of(src)) - 1);
+	if (*base == '\0') {
+		free(base);
+		base = xstrdup("image");
+	}
+	slug = xstrdup(base);
+	for (k = 2;; k++) {
+		href = xasprintf("images/%s.%s", slug, strcmp(im.media_type,
+		    "image/png") == 0 ? "png" : "jpg");
+		clash = strncmp(slug, "cover", 5) == 0 && slug[5] == '\0';
+		for (i = 0; i < b->nimages && !clash; i++)
+			if (strcmp(b->images[i].href, href) == 0)
+				clash = 1;
+		if (!clash)
+			break;
+		free(href);
+		free(slug);
+		slug = xasprintf("%s-%zu", base, k);
+	}
+	im.href = arena_strdup(&b->arena, href);
+	im.id = arena_printf(&b->arena, "img-%s", slug);
+	free(href);
+	free(slug);
+	free(base);
+	b->images = xrealloc(b->images, (b->nimages + 1) *
+	    sizeof(*b->images));
+	b->images[b->nimages] = im;
+	return (long)b->nimages++;
+}
+
+static int
+is_image_name(const char *name)
+{
+	const char	*e = ext_of(name);
+
+	return strcasecmp(e, "jpg") == 0 || strcasecmp(e, "jpeg") == 0 ||
+	    strcasecmp(e, "png") == 0;
+}
+
+/* Image formats readers cannot be trusted with. */
+static int
+is_other_image_name(const char *name)
+{
+	static const char *const exts[] = {
+		"gif", "webp", "tif", "tiff", "bmp", "svg", "heic", "heif",
+		"avif", "jxl", NULL
+	};
+	const char	*e = ext_of(name);
+	size_t		 i;
+
+	for (i = 0; exts[i] != NULL; i++)
+		if (strcasecmp(e, exts[i]) == 0)
+			return 1;
+	return 0;
+}
+
+static void
+need_alt(struct book *b, long idx, int has_alt, const char *where,
+    unsigned line)
+{
+	const struct image	*im;
+
+	if (idx < 0)
+		return;
+	im = &b->images[idx];
+	if (has_alt || im->alt != NULL)
+		return;
+	msg(LEVEL_WARNING, where, line, 0, "image '%s' has no alt text: "
+	    "describe it in ![...] or in %s.txt", im->src, im->src);
+	b->missing_alt = 1;
+}
+
+/* The photographs in a chapter's own folder, not shown in its text. */
+static void
+chapter_folder(struct book *b, struct chapter *c, const char *dir)
+{
+	struct dirent	*de;
+	struct stat	 st;
+	DIR		*d;
+	char	       **names, *src;
+	size_t		 n, i, j;
+	long		 idx;
+	int		 fd, shown;
+
+	if (fstatat(b->dirfd, dir, &st, 0) < 0 || !S_ISDIR(st.st_mode))
+		return;
+	if ((fd = openat(b->dirfd, dir, O_RDONLY | O_DIRECTORY |
+	    O_CLOEXEC)) < 0 || (d = fdopendir(fd)) == NULL) {
+		msg(LEVEL_ERROR, path_in(b, dir), 0, 0, "cannot read the "
+		    "folder of %s's images: %s", c->src, strerror(errno));
+		if (fd >= 0)
+			close(fd);
+		return;
+	}
+	names = NULL;
+	n = 0;
+	while ((de = readdir(d)) != NULL) {
+		if (is_junk(de->d_name))
+			continue;
+		names = xrealloc(names, (n + 1) * sizeof(*names));
+		names[n++] = xstrdup(de->d_name);
+	}
+	closedir(d);
+	if (n > 0)
+		qsort(names, n, sizeof(*names), cmp_str);
+	for (i = 0; i < n; i++) {
+		src = xasprintf("%s/%s", dir, names[i]);
+		if (is_other_image_name(names[i]))
+			msg(LEVEL_ERROR, path_in(b, src), 0, 0, "not a JPEG or "
+			    "PNG image: save photographs as JPEG (or PNG), "
+			    "which every reader shows");
+		else if (is_image_name(names[i])) {
+			for (j = shown = 0; j < c->nrefs; j++)
+				if (strcmp(c->refs[j].src, src) == 0)
+					shown = 1;
+			if (!shown && (idx = add_image(b, src, path_in(b, src),
+			    0)) >= 0) {
+				need_alt(b, idx, 0, path_in(b, src), 0);
+				c->gallery = xrealloc(c->gallery,
+				    (c->ngallery + 1) * sizeof(*c->gallery));
+				c->gallery[c->ngallery++] = (size_t)idx;
+			}
+		}
+		free(src);
+		free(names[i]);
+	}
+	free(names);
+}
+
+/*
+ * Every image of the book, checked once: those the articles show, a
+ * photograph beside an article ("anshan.jpg", shown under its title),
+ * and those in its folder ("anshan/", shown at its end).
+ */
+static void
+collect_images(struct book *b)
+{
+	static const char *const exts[] = { "jpg", "jpeg", "png", NULL };
+	struct chapter	*c;
+	struct stat	 st;
+	char		*stem, *name;
+	size_t		 i, j;
+	long		 idx;
+
+	for (i = 0; i < b->nchapters; i++) {
+		c = &b->chapters[i];
+		c->lead = -1;
+		for (j = 0; j < c->nrefs; j++) {
+			idx = add_image(b, c->refs[j].src, c->path,
+			    c->refs[j].line);
+			need_alt(b, idx, c->refs[j].has_alt, c->path,
+			    c->refs[j].line);
+		}
+		stem = xstrndup(c->src, strlen(c->src) -
+		    strlen(ext_of(c->src)) - 1);
+		for (j = 0; exts[j] != NULL && c->lead < 0; j++) {
+			name = xasprintf("%s.%s", stem, exts[j]);
+			if (fstatat(b->dirfd, name, &st, 0) == 0 &&
+			    S_ISREG(st.st_mode)) {
+				c->lead = add_image(b, name, path_in(b, name), 0);
+				need_alt(b, c->lead, 0, path_in(b, name), 0);
+			}
+			free(name);
+		}
+		chapter_folder(b, c, stem);
+		free(stem);
+	}
 }
 
 /* The cover: book.yaml's, else cover.jpg or cover.png, else drawn. */
@@ -825,7 +1130,7 @@ pick_cover(struct book *b)
 			src = names[i];
 	im = arena_zalloc(&b->arena, sizeof(*im));
 	if (src != NULL) {
-		if (load_image(b, src, b->meta.cover != NULL ?
+		if (load_image(b, "cover image", src, b->meta.cover != NULL ?
 		    path_in(b, "book.yaml") : b->dir, line, im) < 0)
 			return -1;
 		ext = strcmp(im->media_type, "image/png") == 0 ? "png" : "jpg";
@@ -847,6 +1152,21 @@ pick_cover(struct book *b)
 }
 
 /* ------------------------------------------------------------ the book */
+
+static void
+chapter_free(struct chapter *c)
+{
+	size_t	 i;
+
+	for (i = 0; i < c->nrefs; i++)
+		free(c->refs[i].src);
+	free(c->refs);
+	free(c->gallery);
+	free(c->src);
+	free(c->title);
+	free(c->slug);
+	free(c->lang);
+}
 
 struct book *
 book_load(const char *dir, const struct book_opts *o)
@@ -904,8 +1224,10 @@ book_load(const char *dir, const struct book_opts *o)
 		b->chapters[i].format = article_format_of(b->chapters[i].src);
 	}
 	p.book = b;
+	p.done = 0;
 	p.arenas = xcalloc(b->nchapters + 1, sizeof(*p.arenas));
 	pool_for(b->nchapters, b->jobs, pass1, &p);
+	progress_done();
 	for (i = 0; i < b->nchapters; i++) {
 		diag_print(&b->chapters[i].diags, b->chapters[i].path);
 		memset(&b->chapters[i].diags, 0, sizeof(struct diags));
@@ -916,9 +1238,7 @@ book_load(const char *dir, const struct book_opts *o)
 	/* Drop what is left out, then put the rest in book order. */
 	for (i = n = 0; i < b->nchapters; i++) {
 		if (b->chapters[i].skip) {
-			free(b->chapters[i].src);
-			free(b->chapters[i].title);
-			free(b->chapters[i].lang);
+			chapter_free(&b->chapters[i]);
 			continue;
 		}
 		b->chapters[n++] = b->chapters[i];
@@ -936,6 +1256,7 @@ book_load(const char *dir, const struct book_opts *o)
 
 	name_chapters(b);
 	check_titles(b);
+	collect_images(b);
 	if (o->title != NULL)
 		b->title = arena_strdup(&b->arena, o->title);
 	else if (b->meta.title != NULL)
@@ -966,12 +1287,8 @@ book_free(struct book *b)
 
 	if (b == NULL)
 		return;
-	for (i = 0; i < b->nchapters; i++) {
-		free(b->chapters[i].src);
-		free(b->chapters[i].title);
-		free(b->chapters[i].slug);
-		free(b->chapters[i].lang);
-	}
+	for (i = 0; i < b->nchapters; i++)
+		chapter_free(&b->chapters[i]);
 	free(b->chapters);
 	for (i = 0; i < b->nimages; i++)
 		buf_free(&b->images[i].data);

@@ -103,7 +103,16 @@ struct image {
 	unsigned long	 width;
 	unsigned long	 height;
 	uint64_t	 size;
+	char		*alt;		/* from its caption file, or NULL */
+	char		*caption;	/* the same */
 	struct buf	 data;		/* a generated image's bytes */
+};
+
+/* An image an article shows, found in pass one. */
+struct imgref {
+	char		*src;		/* as written, decoded */
+	unsigned	 line;
+	int		 has_alt;
 };
 
 struct chapter {
@@ -120,7 +129,11 @@ struct chapter {
 	uint32_t	 crc;
 	struct diags	 diags;		/* pass-one messages */
 	int		 skip;		/* empty, draft or not listed */
-	int		 nimages;
+	struct imgref	*refs;		/* images it shows */
+	size_t		 nrefs;
+	long		 lead;		/* image beside it ("anshan.jpg"), or -1 */
+	size_t		*gallery;	/* images in its folder ("anshan/") */
+	size_t		 ngallery;
 };
 
 struct book_opts {
@@ -162,6 +175,10 @@ struct article	*book_read_chapter(const struct book *, size_t, char **);
 /* The typography options for a chapter. */
 void		 book_typo_opts(const struct book *, const struct chapter *,
 		    struct typo_opts *);
+/* The image of the book with this source path, or NULL; the second
+ * takes the path as an article wrote it (with %XX escapes). */
+const struct image *book_image(const struct book *, const char *);
+const struct image *book_image_written(const struct book *, const char *);
 /* Resolves a link target written in an article to a book href. */
 const char	*book_resolve_link(const struct book *, const char *, char *,
 		    size_t);

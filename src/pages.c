@@ -133,31 +133,53 @@ link_href(struct rctx *r, const struct node *n, char *buf, size_t size)
 	return buf;
 }
 
+/* An <img>: the book's copy of the file, with its alt text when there is
+ * one (without, Ace reports it, as it should; pass one warned). */
+static void
+img_el(xmlNodePtr parent, const struct image *im, const char *alt,
+    const char *title)
+{
+	xmlNodePtr	 img;
+	char		*src;
+
+	img = el(parent, "img");
+	src = xasprintf("../%s", im->href);
+	attr(img, "src", src);
+	free(src);
+	if (alt != NULL || im->alt != NULL)
+		attr(img, "alt", alt != NULL ? alt : im->alt);
+	if (title != NULL)
+		attr(img, "title", title);
+}
+
 static void
 image(struct rctx *r, xmlNodePtr parent, const struct node *n)
 {
 	const struct image	*im;
-	xmlNodePtr		 img;
-	char			*src;
-	size_t			 i;
 
-	for (i = 0, im = NULL; i < r->b->nimages; i++)
-		if (strcmp(r->b->images[i].src, n->text) == 0)
-			im = &r->b->images[i];
-	if (im == NULL) {
+	if ((im = book_image_written(r->b, n->text)) == NULL) {
 		/* Checked in pass one; only the alt text is left. */
 		if (n->alt != NULL)
 			text(parent, n->alt);
 		return;
 	}
-	img = el(parent, "img");
-	src = xasprintf("../%s", im->href);
-	attr(img, "src", src);
-	free(src);
-	if (n->alt != NULL)
-		attr(img, "alt", n->alt);
-	if (n->title != NULL && n->type == NODE_IMAGE)
-		attr(img, "title", n->title);
+	img_el(parent, im, n->alt, n->type == NODE_IMAGE ? n->title : NULL);
+}
+
+/* A photograph beside the article, with its caption file's caption. */
+static void
+photo(struct rctx *r, xmlNodePtr parent, const struct image *im)
+{
+	xmlNodePtr	 fig;
+	struct typo_opts o;
+
+	fig = el(parent, "figure");
+	img_el(fig, im, NULL, NULL);
+	if (im->caption != NULL) {
+		book_typo_opts(r->b, r->c, &o);
+		xhtml_label(el(fig, "figcaption"), typo_string(&r->arena,
+		    im->caption, &o), o.lang);
+	}
 }
 
 static void
@@ -233,11 +255,18 @@ xhtml_label(xmlNodePtr parent, const char *s, const char *lang)
 
 /* ----------------------------------------------------------------- blocks */
 
+static const struct image *
+figure_image(struct rctx *r, const struct node *n)
+{
+	return n->text != NULL ? book_image_written(r->b, n->text) : NULL;
+}
+
 static void
 blocks(struct rctx *r, xmlNodePtr parent, const struct node *n, int depth)
 {
 	xmlNodePtr	 e, li;
 	const struct node *it, *first = n;
+	const struct image *im;
 	char		 name[4], num[24];
 
 	for (; n != NULL; n = n->next) {
@@ -288,6 +317,14 @@ blocks(struct rctx *r, xmlNodePtr parent, const struct node *n, int depth)
 			image(r, e, n);
 			if (n->child != NULL)
 				inlines(r, el(e, "figcaption"), n->child);
+			else if ((im = figure_image(r, n)) != NULL &&
+			    im->caption != NULL) {
+				struct typo_opts o;
+
+				book_typo_opts(r->b, r->c, &o);
+				xhtml_label(el(e, "figcaption"), typo_string(
+				    &r->arena, im->caption, &o), o.lang);
+			}
 			break;
 		default:
 			break;
@@ -342,6 +379,7 @@ chapter_slot(struct xw *x, xmlNodePtr slot, void *ctx)
 	const char	*lang;
 	xmlNodePtr	 box, p;
 	char		*s;
+	size_t		 i;
 
 	lang = r->c->lang != NULL ? r->c->lang : r->b->lang;
 	box = el(r->root, "div");
@@ -362,7 +400,17 @@ chapter_slot(struct xw *x, xmlNodePtr slot, void *ctx)
 		para(r, box, "byline", s, lang);
 		free(s);
 	} else if (strcmp(name, "body") == 0) {
+		/* A photograph beside the article opens it; those in its
+		 * folder close it. */
+		if (r->c->lead >= 0) {
+			photo(r, box, &r->b->images[r->c->lead]);
+			nl(box, 0);
+		}
 		blocks(r, box, art->body->child, 0);
+		for (i = 0; i < r->c->ngallery; i++) {
+			nl(box, 0);
+			photo(r, box, &r->b->images[r->c->gallery[i]]);
+		}
 	}
 	return flush_box(x, box);
 }

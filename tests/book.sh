@@ -28,6 +28,16 @@ for dir in "$top"/tests/book/*/; do
 	fi
 done
 
+# Links between chapters land on what they name.
+px=$T/photos.x/EPUB/text
+check "photos: a link to another chapter" \
+    grep -q '<a href="dalian.xhtml">Dalian</a>' "$px/harbin.xhtml"
+check "photos: a link to a heading of another chapter" sh -c \
+    "grep -q 'href=\"dalian.xhtml#zhongshan-square\"' '$px/harbin.xhtml' &&
+    grep -q 'id=\"zhongshan-square\"' '$px/dalian.xhtml'"
+check "photos: every image has its alt text" \
+    [ "$(cat "$px"/*.xhtml | grep -o '<img [^>]*>' | grep -vc 'alt=')" = 0 ]
+
 # The book the project ships.
 mkc content -o "$T/cities.epub"
 expect_rc "content: builds" 0

@@ -19,6 +19,8 @@ mkc content -o "$T/cities.epub"
 expect_rc "readers: the shipped book" 0
 mkc tests/book/small -o "$T/small.epub"
 expect_rc "readers: a test book" 0
+mkc tests/book/photos -o "$T/photos.epub"
+expect_rc "readers: a book with photographs" 0
 
 # need CMD...: the tools are there, or the checks fail saying so.
 need() {
@@ -32,7 +34,7 @@ need() {
 	return 0
 }
 
-for book in cities small; do
+for book in cities small photos; do
 	b=$T/$book.epub
 
 	# EPUB 3.3 rules.
@@ -106,6 +108,7 @@ for book in cities small; do
 		case $book in
 		cities) words='Coal, Steel and Ice|鞍山|The Culinary Frontlines|blueprint for dignity in disruption' ;;
 		small) words='Two Cities of the Grand Canal|杭州|上有天堂|Leifeng Pagoda' ;;
+		photos) words='Northern Shores|The Ice and Snow World at dusk|Zhongshan Square' ;;
 		esac
 		IFS='|'
 		for w in $words; do
@@ -137,14 +140,32 @@ for book in cities small; do
 			case $book in
 			cities) want='Coal, Steel and Ice|The mkcitybook Authors|鞍山' ;;
 			small) want='Two Cities of the Grand Canal|Test Author|杭州' ;;
+			photos) want='Northern Shores|Test Author|Dalian' ;;
 			esac
 			check "readers: $book: $fmt keeps the title" grep -qF \
 			    "${want%%|*}" "$T/$book.$fmt.meta"
 			a=${want#*|}
 			check "readers: $book: $fmt keeps the author" grep -qF \
 			    "${a%%|*}" "$T/$book.$fmt.meta"
-			check "readers: $book: $fmt keeps the Han text" grep -qF \
+			check "readers: $book: $fmt keeps the text" grep -qF \
 			    "${want##*|}" "$T/$book.$fmt.txt"
 		done
 	fi
 done
+
+# An image without alt text is a warning, and Ace must say so too: the
+# book does not hide the gap with an empty alt.
+mkdir -p "$T/noalt"
+printf 'title: T\n' >"$T/noalt/book.yaml"
+printf 'Text.\n\n![](p.jpg)\n' >"$T/noalt/a.md"
+cp "$top/tests/book/photos/dalian.jpg" "$T/noalt/p.jpg"
+mkc "$T/noalt" -o "$T/noalt.epub"
+if [ -f "$nm/@daisy/ace-cli/bin/ace.js" ] && command -v chromium >/dev/null
+then
+	mkdir -p "$T/noalt.ace" "$T/noalt.tmp"
+	XDG_STATE_HOME="$T/noalt.tmp" TMPDIR="$T/noalt.tmp" \
+	    node "$nm/@daisy/ace-cli/bin/ace.js" -f -o "$T/noalt.ace" \
+	    -t "$T/noalt.tmp/work" "$T/noalt.epub" >/dev/null 2>&1
+	check "readers: Ace reports the image without alt text" \
+	    grep -q '"image-alt"' "$T/noalt.ace/report.json"
+fi

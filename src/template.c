@@ -99,6 +99,28 @@ quiet_errors(void *ctx, const char *fmt, ...)
 	(void)fmt;
 }
 
+/* The first error libxml2 finds is the one to show: later ones follow
+ * from it ("premature end of data" after an unclosed tag). */
+struct first_error {
+	int		 line;
+	char		*text;
+};
+
+static void
+keep_first_error(void *ctx, xmlErrorPtr e)
+{
+	struct first_error	*f = ctx;
+	size_t			 n;
+
+	if (f->text != NULL || e == NULL || e->level < XML_ERR_ERROR)
+		return;
+	f->line = e->line;
+	f->text = xstrdup(e->message != NULL ? e->message : "cannot parse");
+	n = strlen(f->text);
+	while (n > 0 && (f->text[n - 1] == '\n' || f->text[n - 1] == ' '))
+		f->text[--n] = '\0';
+}
+
 struct check {
 	const char	*name;
 	enum tpl_kind	 kind;
@@ -150,8 +172,10 @@ check_tree(struct check *c, xmlNodePtr n)
 			if (!in_list(allowed[c->kind], slot)) {
 				msg(LEVEL_ERROR, c->name,
 				    (unsigned)xmlGetLineNo(n), 0, "unknown slot "
-				    "<mkc:%s/>; %s takes:%s", slot,
-				    files[c->kind], allowed[c->kind]);
+				    "<mkc:%s/>; %s takes%.*s", slot,
+				    files[c->kind],
+				    (int)strlen(allowed[c->kind]) - 1,
+				    allowed[c->kind]);
 				c->ok = 0;
 				continue;
 			}
@@ -188,7 +212,7 @@ load_one(enum tpl_kind kind, const char *name, const char *data, size_t len,
     char ***ids)
 {
 	xmlParserCtxtPtr ctxt;
-	const xmlError	*e;
+	struct first_error fe = { 0, NULL };
 	xmlDocPtr	 doc;
 	xmlNodePtr	 root;
 	struct check	 c;
@@ -198,18 +222,20 @@ load_one(enum tpl_kind kind, const char *name, const char *data, size_t len,
 
 	if ((ctxt = xmlNewParserCtxt()) == NULL)
 		oom_xml();
+	xmlSetStructuredErrorFunc(&fe, keep_first_error);
 	doc = xmlCtxtReadMemory(ctxt, data, (int)len, name, "UTF-8",
 	    XML_PARSE_NONET | XML_PARSE_NODICT);
-	if (doc == NULL) {
-		e = xmlCtxtGetLastError(ctxt);
-		msg(LEVEL_ERROR, name, e != NULL ? (unsigned)e->line : 0, 0,
-		    "malformed XHTML: %s", e != NULL && e->message != NULL ?
-		    e->message : "cannot parse");
-		/* libxml2's messages end in a newline; msg adds its own. */
-		xmlFreeParserCtxt(ctxt);
+	xmlSetStructuredErrorFunc(NULL, NULL);
+	xmlFreeParserCtxt(ctxt);
+	if (doc == NULL || fe.text != NULL) {
+		msg(LEVEL_ERROR, name, fe.line > 0 ? (unsigned)fe.line : 0, 0,
+		    "malformed XHTML: %s", fe.text != NULL ? fe.text :
+		    "cannot parse");
+		free(fe.text);
+		if (doc != NULL)
+			xmlFreeDoc(doc);
 		return NULL;
 	}
-	xmlFreeParserCtxt(ctxt);
 
 	memset(&c, 0, sizeof(c));
 	c.name = name;

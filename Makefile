@@ -79,7 +79,7 @@ cities.epub: $(PROG) content/book.yaml content/*.txt
 
 # ------------------------------------------------------------------ tests
 
-check: $(PROG) $(B)/unit
+check: $(PROG) $(B)/unit lint-man
 	tests/run.sh
 
 # The same suite, with the program built for AddressSanitizer and
@@ -108,6 +108,27 @@ check-all: check asan valgrind check-readers
 
 # --------------------------------------------------------------- install
 
+# The program, its manual, and a copy of the built-in templates to start
+# from; nothing outside $(DESTDIR)$(PREFIX).
+install: $(PROG)
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 \
+	    $(DESTDIR)$(DATADIR)/templates
+	install -m 755 $(PROG) $(DESTDIR)$(BINDIR)/mkcitybook
+	install -m 644 src/mkcitybook.1 $(DESTDIR)$(MANDIR)/man1/mkcitybook.1
+	install -m 644 $(TEMPLATES) $(DESTDIR)$(DATADIR)/templates/
+
+uninstall:
+	rm -f $(DESTDIR)$(BINDIR)/mkcitybook \
+	    $(DESTDIR)$(MANDIR)/man1/mkcitybook.1 \
+	    $(addprefix $(DESTDIR)$(DATADIR)/templates/,$(notdir $(TEMPLATES)))
+	-rmdir $(DESTDIR)$(DATADIR)/templates $(DESTDIR)$(DATADIR) 2>/dev/null
+
+# The manual must lint clean (mandoc's notes about its own database are
+# about the machine, not the page).
+lint-man:
+	mandoc -Tlint src/mkcitybook.1 2>&1 | grep -v 'mandoc\.db' | \
+	    { ! grep .; }
+
 # Installs the Debian packages that building and testing need, when
 # they are missing.  Root only.
 deps:
@@ -116,4 +137,5 @@ deps:
 clean:
 	rm -rf build build-asan mkcitybook cities.epub
 
-.PHONY: all check asan valgrind check-readers check-all deps clean
+.PHONY: all check asan valgrind check-readers check-all deps clean \
+	install uninstall lint-man

@@ -2,8 +2,9 @@
 # run.sh: mkcitybook's test suite; "make check" runs it.
 #
 # usage: tests/run.sh [--update] [--verbose] [SECTION...]
-#   SECTION: unit parse typo seeds book repro errors faults epubcheck
-#            (default: all, in that order)
+#   SECTION: unit parse typo seeds book repro errors faults install
+#            epubcheck (default: all, in that order), and readers
+#            (make check-readers)
 #   --update   rewrite the goldens from what mkcitybook does now; review
 #              the result with "git diff" before committing it
 #   --verbose  print passing checks too
@@ -37,7 +38,7 @@ for a in "$@"; do
 	esac
 done
 [ -n "$sections" ] ||
-	sections="unit parse typo seeds book repro errors faults epubcheck"
+	sections="unit parse typo seeds book repro errors faults install epubcheck"
 [ -x "$MKC" ] || { echo "run.sh: no $MKC; run make first" >&2; exit 2; }
 
 T=$(mktemp -d "${TMPDIR:-/tmp}/mkcitybook-test.XXXXXX") || exit 2

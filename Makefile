@@ -73,13 +73,18 @@ $(B)/templates_data.o: $(B)/templates_data.c
 $(B)/unit: tests/unit.c $(LIB_OBJS) $(HEADERS)
 	$(CC) $(ALL_CFLAGS) -o $@ tests/unit.c $(LIB_OBJS) $(LIBS)
 
+# Writes N city articles for the benchmarks and the big tests.
+$(B)/gencities: tests/bench/gencities.c
+	@mkdir -p $(B)
+	$(CC) -O2 $(WARN) -o $@ tests/bench/gencities.c
+
 # The book the project ships.
 cities.epub: $(PROG) content/book.yaml content/*.txt
 	./$(PROG) content -o $@
 
 # ------------------------------------------------------------------ tests
 
-check: $(PROG) $(B)/unit lint-man
+check: $(PROG) $(B)/unit $(B)/gencities lint-man
 	tests/run.sh
 
 # The same suite, with the program built for AddressSanitizer and
@@ -91,13 +96,14 @@ SAN_FLAGS = -O1 -g -fsanitize=address,undefined -fno-sanitize-recover=all \
 asan:
 	$(MAKE) B=build-asan PROG=build-asan/mkcitybook CFLAGS="$(SAN_FLAGS)" \
 	    LDFLAGS="$(SAN_FLAGS)" build-asan/mkcitybook build-asan/unit
+	$(MAKE) build/gencities
 	ASAN_OPTIONS=detect_leaks=1:abort_on_error=0:exitcode=98 \
 	LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp:print_suppressions=0 \
 	UBSAN_OPTIONS=print_stacktrace=1:exitcode=97 \
 	EPUBCHECK=0 MKC=build-asan/mkcitybook UNIT=build-asan/unit tests/run.sh
 
 # The same suite under valgrind: memory errors and definite leaks fail.
-valgrind: $(PROG) $(B)/unit
+valgrind: $(PROG) $(B)/unit $(B)/gencities
 	VALGRIND=1 EPUBCHECK=0 tests/run.sh
 
 # Real readers and checkers: EPUB 3.3 rules, Ace, MuPDF, calibre.

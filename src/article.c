@@ -571,20 +571,27 @@ split_lines(struct article *art, const char *text, size_t len,
 static void
 put_collapsed(struct buf *b, const char *p, size_t len)
 {
-	size_t	 i;
+	size_t	 i, j;
 	int	 space;
 
 	space = b->len > 0 && b->p[b->len - 1] == ' ';
-	for (i = 0; i < len; i++) {
+	buf_reserve(b, len);
+	for (i = 0; i < len; i = j) {
 		if (p[i] == ' ' || p[i] == '\t' || p[i] == '\n') {
 			if (!space && b->len > 0)
-				buf_putc(b, ' ');
+				b->p[b->len++] = ' ';
 			space = 1;
-		} else {
-			buf_putc(b, p[i]);
-			space = 0;
+			j = i + 1;
+			continue;
 		}
+		for (j = i + 1; j < len && p[j] != ' ' && p[j] != '\t' &&
+		    p[j] != '\n'; j++)
+			continue;
+		memcpy(b->p + b->len, p + i, j - i);
+		b->len += j - i;
+		space = 0;
 	}
+	b->p[b->len] = '\0';
 }
 
 /* Length of a URL starting at p, or 0. */
@@ -595,7 +602,7 @@ url_len(const char *p, size_t len, int at_word_start)
 	long	 open;
 	char	 c;
 
-	if (!at_word_start)
+	if (!at_word_start || (p[0] != 'h' && p[0] != 'w'))
 		return 0;
 	if (!(len > 8 && strncmp(p, "https://", 8) == 0) &&
 	    !(len > 7 && strncmp(p, "http://", 7) == 0) &&

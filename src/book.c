@@ -137,19 +137,23 @@ path_in(struct book *b, const char *name)
 /* "encoding: gb18030" in front matter, read before the text is decoded:
  * every supported encoding keeps ASCII as it is. */
 static char *
-frontmatter_encoding(const char *p, size_t len)
+frontmatter_encoding(const char *p, size_t len, unsigned *line)
 {
 	const char	*end = p + len, *nl, *v, *e;
 	size_t		 n;
 
+	*line = 1;
 	if (len < 4 || strncmp(p, "---", 3) != 0 || (p[3] != '\n' &&
 	    p[3] != '\r'))
 		return NULL;
 	for (p += 3; p < end; p = nl + 1) {
 		if ((nl = memchr(p, '\n', (size_t)(end - p))) == NULL)
 			nl = end;
-		while (p < nl && (*p == '\n' || *p == '\r'))
+		while (p < nl && (*p == '\n' || *p == '\r')) {
+			if (*p == '\n')
+				(*line)++;
 			p++;
+		}
 		if (nl - p >= 3 && strncmp(p, "---", 3) == 0)
 			return NULL;
 		if (nl - p > 9 && strncmp(p, "encoding:", 9) == 0) {
@@ -186,24 +190,26 @@ book_typo_opts(const struct book *b, const struct chapter *c,
 	o->lang = c != NULL && c->lang != NULL ? c->lang : b->lang;
 }
 
-/*
- * Turns a file's bytes into an article: finds the encoding, refuses
- * binary files, decodes, parses and applies typography.  Problems go
- * to *d (errors make the result NULL).  Shared by both passes.
- */
-static struct article *
-load_article(const struct book *b, struct chapter *c, const char *data,
-    size_t len, struct arena *a, struct diags *d)
+struct article *
+article_from_bytes(const char *name, const char *data, size_t len,
+    const char *enc, struct arena *a, struct diags *d)
 {
 	struct article	*art;
-	struct typo_opts to;
-	const char	*kind, *why, *enc;
+	const char	*kind, *why;
 	char		*fmenc, *text;
 	size_t		 tlen;
 	unsigned	 line, col;
 
-	fmenc = frontmatter_encoding(data, len);
-	enc = fmenc != NULL ? fmenc : b->encoding;
+	fmenc = frontmatter_encoding(data, len, &line);
+	if (fmenc != NULL) {
+		if (encoding_check(fmenc) < 0) {
+			diag_add(d, a, LEVEL_ERROR, line, 0, "unknown encoding "
+			    "'%s'", fmenc);
+			free(fmenc);
+			return NULL;
+		}
+		enc = fmenc;
+	}
 	if (!is_wide_encoding(enc) &&
 	    (kind = binary_kind((const unsigned char *)data, len)) != NULL) {
 		diag_add(d, a, LEVEL_ERROR, 0, 0, "not a text file: it is %s",
@@ -216,13 +222,30 @@ load_article(const struct book *b, struct chapter *c, const char *data,
 		free(fmenc);
 		return NULL;
 	}
-	if (c->format == FORMAT_MARKDOWN)
-		art = markdown_parse(c->src, text, tlen, NULL);
+	if (article_format_of(name) == FORMAT_MARKDOWN)
+		art = markdown_parse(name, text, tlen, NULL);
 	else
-		art = article_parse(c->src, text, tlen, NULL);
+		art = article_parse(name, text, tlen, NULL);
 	if (text != data)
 		free(text);
 	free(fmenc);
+	return art;
+}
+
+/*
+ * Turns a file's bytes into an article with its typography.  Problems
+ * go to *d (errors make the result NULL).  Shared by both passes.
+ */
+static struct article *
+load_article(const struct book *b, struct chapter *c, const char *data,
+    size_t len, struct arena *a, struct diags *d)
+{
+	struct article	*art;
+	struct typo_opts to;
+
+	if ((art = article_from_bytes(c->src, data, len, b->encoding, a,
+	    d)) == NULL)
+		return NULL;
 	/* The front matter may name the article's own language. */
 	c->lang = art->lang != NULL && strcmp(art->lang, b->lang) != 0 ?
 	    art->lang : NULL;
@@ -778,6 +801,12 @@ read_metadata(struct book *b, const struct book_opts *o)
 	} else
 		b->lang = b->meta.lang != NULL ? b->meta.lang : "en";
 	b->encoding = o->encoding != NULL ? o->encoding : b->meta.encoding;
+	if (o->encoding == NULL && b->meta.encoding != NULL &&
+	    encoding_check(b->meta.encoding) < 0) {
+		msg(LEVEL_ERROR, path_in(b, "book.yaml"), b->meta.encoding_line,
+		    0, "unknown encoding '%s'", b->meta.encoding);
+		return -1;
+	}
 	b->typography = o->typography >= 0 ? o->typography :
 	    b->meta.typography >= 0 ? b->meta.typography : 1;
 	b->toc_depth = b->meta.toc_depth > 0 ? b->meta.toc_depth : 2;

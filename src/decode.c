@@ -66,7 +66,9 @@ binary_kind(const unsigned char *p, size_t len)
 		    p[i] != '\r' && p[i] != '\f') || p[i] == 0x7F)
 			ctl++;
 	}
-	if (n >= 16 && (odd * 5 >= n * 2 || even * 5 >= n * 2))
+	/* UTF-16: NULs in one half of the bytes, hardly any in the other. */
+	if (n >= 16 && ((odd * 5 >= n * 2 && even * 20 <= n) ||
+	    (even * 5 >= n * 2 && odd * 20 <= n)))
 		return "UTF-16 text without a byte-order mark (save it as "
 		    "UTF-8, or use --input-encoding UTF-16LE or UTF-16BE)";
 	if ((nul + ctl) * 10 >= n && n > 0)
@@ -175,5 +177,19 @@ decode(const char *in, size_t len, const char *enc, char **out,
 	b.p[b.len] = '\0';
 	*out = b.p;
 	*outlen = b.len;
+	return 0;
+}
+
+/* Can iconv read this encoding?  0 when it can. */
+int
+encoding_check(const char *enc)
+{
+	iconv_t	 cd;
+
+	if (is_utf8_name(enc))
+		return 0;
+	if ((cd = iconv_open("UTF-8", enc)) == (iconv_t)-1)
+		return -1;
+	iconv_close(cd);
 	return 0;
 }

@@ -169,6 +169,11 @@ struct book {
  * Prints all problems; returns NULL when any was an error. */
 struct book	*book_load(const char *, const struct book_opts *);
 void		 book_free(struct book *);
+/* A file's bytes as an article: the encoding (front matter's, else
+ * enc), a check that it is text, decoding, and the reader its name
+ * asks for.  Problems go to d; NULL when there is no article. */
+struct article	*article_from_bytes(const char *, const char *, size_t,
+		    const char *, struct arena *, struct diags *);
 /* Reads and parses one chapter again, for rendering (pass two).
  * Returns NULL with a message in *err (which the caller frees). */
 struct article	*book_read_chapter(const struct book *, size_t, char **);
@@ -258,5 +263,7 @@ const char	*binary_kind(const unsigned char *, size_t);
  * 0 (out and len set; out may be the input) or -1 with *why, *line. */
 int		 decode(const char *, size_t, const char *, char **, size_t *,
 		    const char **, unsigned *, unsigned *);
+/* Can iconv read this encoding?  0 when it can. */
+int		 encoding_check(const char *);
 
 #endif /* !EPUB_H */

@@ -156,10 +156,10 @@ inspect(char **files, int n, int outline, const struct book_opts *o)
 {
 	struct article	*art;
 	struct typo_opts to;
-	const char	*why, *ext;
-	char		*data, *text;
-	size_t		 len, tlen;
-	unsigned	 line, col;
+	struct arena	 a = { NULL, NULL, 0 };
+	struct diags	 d;
+	char		*data;
+	size_t		 len;
 	int		 i;
 
 	for (i = 0; i < n; i++) {
@@ -168,19 +168,13 @@ inspect(char **files, int n, int outline, const struct book_opts *o)
 			    strerror(errno));
 			continue;
 		}
-		if (decode(data, len, o->encoding, &text, &tlen, &why, &line,
-		    &col) < 0) {
-			msg(LEVEL_ERROR, files[i], line, col, "%s (%s)", why,
-			    o->encoding);
-			free(data);
+		memset(&d, 0, sizeof(d));
+		art = article_from_bytes(files[i], data, len, o->encoding, &a,
+		    &d);
+		free(data);
+		diag_print(&d, files[i]);
+		if (art == NULL)
 			continue;
-		}
-		ext = strrchr(files[i], '.');
-		if (ext != NULL && (strcmp(ext, ".md") == 0 ||
-		    strcmp(ext, ".markdown") == 0))
-			art = markdown_parse(files[i], text, tlen, NULL);
-		else
-			art = article_parse(files[i], text, tlen, NULL);
 		diag_print(&art->diags, files[i]);
 		to.smart = o->typography != 0;
 		to.lang = art->lang != NULL ? art->lang :
@@ -194,10 +188,8 @@ inspect(char **files, int n, int outline, const struct book_opts *o)
 		else
 			article_dump_tree(art, stdout);
 		article_free(art);
-		if (text != data)
-			free(text);
-		free(data);
 	}
+	arena_free(&a);
 	return msg_count(LEVEL_ERROR) > 0 ? EXIT_INPUT : 0;
 }
 
@@ -239,6 +231,9 @@ main(int argc, char *argv[])
 			o.lang = optarg;
 			break;
 		case OPT_ENCODING:
+			if (encoding_check(optarg) < 0)
+				bad_usage("unknown encoding '%s' for "
+				    "--input-encoding", optarg);
 			o.encoding = optarg;
 			break;
 		case OPT_TEMPLATES:

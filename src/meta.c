@@ -23,10 +23,20 @@ yaml_problem(struct diags *d, struct arena *a, const yaml_parser_t *p,
 	const char	*what;
 
 	what = p->problem != NULL ? p->problem : "malformed YAML";
-	diag_add(d, a, LEVEL_ERROR, line0 + (unsigned)p->problem_mark.line,
-	    (unsigned)p->problem_mark.column + 1, "malformed YAML: %s%s%s",
-	    what, p->context != NULL ? " " : "",
-	    p->context != NULL ? p->context : "");
+	/* libyaml notices late: say where the unclosed part began. */
+	if (p->context != NULL &&
+	    p->context_mark.line < p->problem_mark.line)
+		diag_add(d, a, LEVEL_ERROR,
+		    line0 + (unsigned)p->problem_mark.line,
+		    (unsigned)p->problem_mark.column + 1, "malformed YAML: %s "
+		    "%s started on line %u", what, p->context,
+		    line0 + (unsigned)p->context_mark.line);
+	else
+		diag_add(d, a, LEVEL_ERROR,
+		    line0 + (unsigned)p->problem_mark.line,
+		    (unsigned)p->problem_mark.column + 1, "malformed YAML: "
+		    "%s%s%s", what, p->context != NULL ? " " : "",
+		    p->context != NULL ? p->context : "");
 }
 
 /*
@@ -297,8 +307,10 @@ bookmeta_parse(struct bookmeta *m, const char *in, size_t inlen)
 		else if (strcmp(k, "cover") == 0) {
 			m->cover = *v ? (char *)v : NULL;
 			m->cover_line = it->line;
-		} else if (strcmp(k, "encoding") == 0)
+		} else if (strcmp(k, "encoding") == 0) {
 			m->encoding = *v ? (char *)v : NULL;
+			m->encoding_line = it->line;
+		}
 		else if (strcmp(k, "accessibility-summary") == 0)
 			m->summary = *v ? (char *)v : NULL;
 		else if (strcmp(k, "certified-by") == 0)

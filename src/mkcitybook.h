@@ -292,6 +292,7 @@ struct bookmeta {
 	char		*cover;
 	unsigned	 cover_line;
 	char		*encoding;
+	unsigned	 encoding_line;
 	char		*summary;	/* accessibility summary */
 	char		*certified_by;
 	char	       **creators;

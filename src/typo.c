@@ -25,6 +25,8 @@
 const char *
 script_lang(uint32_t c)
 {
+	if (c < 0x370)		/* Latin and the symbols around it */
+		return NULL;
 	if (uc_is_han(c) || (c >= 0x3000 && c <= 0x303F) ||
 	    (c >= 0xFF00 && c <= 0xFF65) || (c >= 0xFE30 && c <= 0xFE4F))
 		return "zh";
@@ -251,6 +253,9 @@ prefix_before(const char *out, size_t olen)
 {
 	size_t	 i, n;
 
+	/* Every prefix ends in '.' but "AD": most words end in neither. */
+	if (olen == 0 || (out[olen - 1] != '.' && out[olen - 1] != 'D'))
+		return 0;
 	for (i = 0; prefixes[i] != NULL; i++) {
 		n = strlen(prefixes[i]);
 		if (olen >= n && memcmp(out + olen - n, prefixes[i], n) == 0 &&
@@ -271,6 +276,8 @@ url_at(const char *s, size_t len)
 {
 	size_t	 i;
 
+	if (s[0] != 'h' && s[0] != 'w')
+		return 0;
 	if (!(len > 7 && (strncmp(s, "http://", 7) == 0 ||
 	    strncmp(s, "https://", 8) == 0)) &&
 	    !(len > 4 && strncmp(s, "www.", 4) == 0))
@@ -279,6 +286,14 @@ url_at(const char *s, size_t len)
 	    s[i] != '"' && s[i] != '<' && s[i] != '>'; i++)
 		continue;
 	return i;
+}
+
+/* ASCII that typography never changes and that changes nothing. */
+static int
+is_plain(unsigned char c)
+{
+	return c < 0x80 && c != '"' && c != '\'' && c != '.' && c != '-' &&
+	    c != ' ' && c != '\t' && c != '\n';
 }
 
 /*
@@ -297,6 +312,19 @@ smarten(struct arena *a, const char *s, size_t len, uint32_t *prev)
 
 	p = *prev;
 	for (i = 0; i < len; i += (size_t)n) {
+		/* Most text needs nothing: copy runs of it whole.  A run
+		 * starts anywhere but at a word start, where a web address
+		 * may begin. */
+		if (is_plain((unsigned char)s[i]) && p != 0 && !uc_is_space(p) &&
+		    p != '(' && p != '<') {
+			for (m = i + 1; m < len && is_plain((unsigned char)s[m]);
+			    m++)
+				continue;
+			buf_put(&b, s + i, m - i);
+			p = (unsigned char)s[m - 1];
+			n = (int)(m - i);
+			continue;
+		}
 		if ((n = utf8_decode(s + i, len - i, &c)) < 0) {
 			n = 1;
 			continue;

@@ -14,3 +14,86 @@ check "faults: the earlier book is untouched" \
     [ "$(sha "$T/f/out/book.epub")" = "$before" ]
 check "faults: nothing else in the folder" \
     [ "$(ls -A "$T/f/out")" = "book.epub" ]
+
+# fault_ok NAME: after a failure, the output folder holds exactly the
+# earlier book, unchanged, and nothing else.
+fault_ok() {
+	check "$1: the earlier book is untouched" \
+	    [ "$(sha "$T/f/out/book.epub")" = "$before" ]
+	check "$1: no temporary files" [ "$(ls -A "$T/f/out")" = "book.epub" ]
+}
+
+# A full disk: the file size limit...
+# (A subshell, for the limit: its status is the one to check.)
+# shellcheck disable=SC2086
+(ulimit -f 50; ${MKC_WRAP:-} "$MKC" -q content -o "$T/f/out/book.epub" \
+    >"$T/out" 2>"$T/err")
+rc=$?
+expect_rc "faults: ulimit -f" 1
+expect_err "faults: ulimit -f" "mkcitybook: $T/f/out/book.epub: error: cannot write: File too large"
+fault_ok "faults: ulimit -f"
+
+# ... and a file system that is full, where this machine lets us mount one.
+mkdir -p "$T/f/tiny"
+if mount -t tmpfs -o size=64k tmpfs "$T/f/tiny" 2>/dev/null; then
+	echo 'an earlier book' >"$T/f/tiny/book.epub"
+	mkc -q content -o "$T/f/tiny/book.epub"
+	expect_rc "faults: a full file system" 1
+	expect_err "faults: a full file system" "mkcitybook: $T/f/tiny/book.epub: error: cannot write: No space left on device"
+	check "faults: a full file system: the earlier book is untouched" \
+	    [ "$(cat "$T/f/tiny/book.epub")" = 'an earlier book' ]
+	check "faults: a full file system: no temporary files" \
+	    [ "$(ls -A "$T/f/tiny")" = "book.epub" ]
+	umount "$T/f/tiny"
+else
+	echo "# no tmpfs here (not root, or no mount): ulimit -f stood in"
+fi
+
+# A read-only folder, as nobody (root may write anywhere).
+chmod 711 "$T" "$T/f"
+mkdir -p "$T/f/ro"
+cp "$T/f/out/book.epub" "$T/f/ro/book.epub"
+chmod -R a+rX "$T/f/good"
+chmod 555 "$T/f/ro"
+if [ "$(id -u)" = 0 ]; then
+	setpriv --reuid=65534 --regid=65534 --clear-groups "$MKC" \
+	    "$T/f/good" -o "$T/f/ro/book.epub" >"$T/out" 2>"$T/err"
+else
+	"$MKC" "$T/f/good" -o "$T/f/ro/book.epub" >"$T/out" 2>"$T/err"
+fi
+rc=$?
+expect_rc "faults: a read-only folder" 1
+expect_err "faults: a read-only folder" "mkcitybook: $T/f/ro/book.epub: error: cannot write the book: Permission denied"
+check "faults: a read-only folder: the earlier book is untouched" \
+    [ "$(sha "$T/f/ro/book.epub")" = "$before" ]
+chmod 755 "$T/f/ro"
+
+# Killed in the middle: a book big enough to take seconds, SIGKILL once
+# it is writing (its unnamed file is open), then look.
+if [ -x "$top/build/gencities" ]; then
+	"$top/build/gencities" 3000 "$T/f/big" >/dev/null
+	printf 'title: Big\n' >"$T/f/big/book.yaml"
+	# shellcheck disable=SC2086
+	${MKC_WRAP:-} "$MKC" -q -j 1 "$T/f/big" -o "$T/f/out/book.epub" \
+	    >/dev/null 2>&1 &
+	pid=$!
+	writing=
+	for i in $(seq 1 600); do
+		if ls -l /proc/$pid/fd 2>/dev/null | grep -q "$T/f/out/#.*(deleted)"
+		then
+			writing=1
+			break
+		fi
+		kill -0 $pid 2>/dev/null || break
+		sleep 0.05
+	done
+	# Under valgrind the program is valgrind's child: kill them all.
+	pkill -KILL -P $pid 2>/dev/null
+	kill -KILL $pid 2>/dev/null
+	wait $pid 2>/dev/null
+	check "faults: SIGKILL: it was writing when killed" [ -n "$writing" ]
+	fault_ok "faults: SIGKILL"
+	rm -rf "$T/f/big"
+else
+	fail "faults: SIGKILL" "build/gencities is missing: make build/gencities"
+fi

@@ -112,6 +112,29 @@ check-readers: $(PROG)
 
 check-all: check asan valgrind check-readers
 
+# ---------------------------------------------------------------- fuzzing
+
+# libFuzzer targets in tests/fuzz, built with clang, ASan and UBSan:
+# the plain-text and Markdown readers, the YAML readers, and parse then
+# render.  "make fuzz" runs each for FUZZ_TIME seconds (or FUZZ_RUNS
+# executions) from a seed corpus of the tests' own articles.
+FUZZERS	  = article markdown meta render
+FUZZ_CC	  = clang
+FUZZ_FLAGS = -g -O1 -fsanitize=fuzzer-no-link,address,undefined \
+	     -fno-sanitize-recover=all -fno-omit-frame-pointer
+FUZZ_TIME ?= 60
+
+fuzz-build:
+	$(MAKE) B=build-fuzz CC=$(FUZZ_CC) CFLAGS="$(FUZZ_FLAGS)" \
+	    $(FUZZERS:%=build-fuzz/fuzz_%)
+
+$(B)/fuzz_%: tests/fuzz/fuzz_%.c $(LIB_OBJS) $(OUT_OBJS) $(HEADERS)
+	$(CC) $(ALL_CFLAGS) -fsanitize=fuzzer -o $@ $< $(LIB_OBJS) \
+	    $(OUT_OBJS) $(LIBS)
+
+fuzz: fuzz-build
+	FUZZ_TIME=$(FUZZ_TIME) tests/fuzz/run.sh $(FUZZERS)
+
 # --------------------------------------------------------------- install
 
 # The program, its manual, and a copy of the built-in templates to start
@@ -141,7 +164,8 @@ deps:
 	tests/deps.sh
 
 clean:
-	rm -rf build build-asan mkcitybook cities.epub
+	rm -rf build build-asan build-fuzz mkcitybook cities.epub
 
-.PHONY: all check asan valgrind check-readers check-all deps clean \
+.PHONY: all check asan valgrind check-readers check-all deps clean fuzz \
+	fuzz-build \
 	install uninstall lint-man

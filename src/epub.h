@@ -207,6 +207,10 @@ struct rendered {
 
 void	 render_chapter(const struct book *, const struct templates *,
 	    size_t, struct rendered *);
+int	 chapter_write(const struct book *, const struct templates *,
+	    const struct chapter *, struct article *, struct rendered *,
+	    int (*)(void *, const void *, size_t), void *);
+void	 chapter_outline(const struct book *, struct article *, struct buf *);
 void	 rendered_free(struct rendered *);
 /* The fixed pages, each a whole document written to a sink. */
 int	 page_titlepage(const struct book *, const struct templates *,

@@ -415,15 +415,55 @@ chapter_slot(struct xw *x, xmlNodePtr slot, void *ctx)
 	return flush_box(x, box);
 }
 
+/*
+ * Writes a parsed article as the XHTML of chapter c, through the chapter
+ * template, to a sink.  Heading ids must be assigned.  Warnings (links
+ * that go nowhere) go to out when it is not NULL.  Returns 0, or -1
+ * when the sink failed.  Pure apart from the sink: the fuzzer calls it.
+ */
+int
+chapter_write(const struct book *b, const struct templates *t,
+    const struct chapter *c, struct article *art, struct rendered *out,
+    int (*sink)(void *, const void *, size_t), void *sinkctx)
+{
+	struct rctx	 r;
+	int		 rc;
+
+	rctx_init(&r, b, t);
+	r.c = c;
+	r.art = art;
+	r.out = out;
+	rc = xw_doc(t->doc[TPL_CHAPTER], c->lang ? c->lang : b->lang, sink,
+	    sinkctx, chapter_slot, &r);
+	rctx_free(&r);
+	return rc;
+}
+
+/* The outline for the contents: "level\tid\tlabel" per heading. */
+void
+chapter_outline(const struct book *b, struct article *art, struct buf *o)
+{
+	const struct node *n;
+	char		*label, *p;
+
+	for (n = art->body->child; n != NULL; n = n->next) {
+		if (n->type != NODE_HEADING || n->level > b->toc_depth)
+			continue;
+		label = node_text(&art->arena, n);
+		for (p = label; *p != '\0'; p++)
+			if (*p == '\t' || *p == '\n')
+				*p = ' ';
+		buf_printf(o, "%d\t%s\t%s\n", n->level, n->id, label);
+	}
+}
+
 /* One chapter: read again, rendered, deflated.  Runs on any thread. */
 void
 render_chapter(const struct book *b, const struct templates *t, size_t i,
     struct rendered *out)
 {
-	struct rctx	 r;
 	struct article	*art;
-	const struct node *n;
-	char		*err, *label, *p;
+	char		*err;
 
 	memset(out, 0, sizeof(*out));
 	out->index = i;
@@ -432,28 +472,12 @@ render_chapter(const struct book *b, const struct templates *t, size_t i,
 		return;
 	}
 	article_assign_ids(art, (const char *const *)t->chapter_ids);
-	rctx_init(&r, b, t);
-	r.c = &b->chapters[i];
-	r.art = art;
-	r.out = out;
 	if (zout_init(&out->z, 0) < 0 ||
-	    xw_doc(t->doc[TPL_CHAPTER], r.c->lang ? r.c->lang : b->lang,
-	    sink_zout, &out->z, chapter_slot, &r) < 0 ||
-	    zout_finish(&out->z) < 0)
+	    chapter_write(b, t, &b->chapters[i], art, out, sink_zout,
+	    &out->z) < 0 || zout_finish(&out->z) < 0)
 		out->error = xasprintf("cannot render: %s",
 		    strerror(out->z.err ? out->z.err : ENOMEM));
-	/* The outline for the contents: "level\tid\tlabel" per heading. */
-	for (n = art->body->child; n != NULL; n = n->next) {
-		if (n->type != NODE_HEADING || n->level > b->toc_depth)
-			continue;
-		label = node_text(&art->arena, n);
-		for (p = label; *p != '\0'; p++)
-			if (*p == '\t' || *p == '\n')
-				*p = ' ';
-		buf_printf(&out->outline, "%d\t%s\t%s\n", n->level, n->id,
-		    label);
-	}
-	rctx_free(&r);
+	chapter_outline(b, art, &out->outline);
 	article_free(art);
 }
 

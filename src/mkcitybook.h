@@ -74,6 +74,17 @@ char	*arena_printf(struct arena *, const char *, ...) PRINTF(2, 3);
 void	 arena_own(struct arena *, void *);
 void	 arena_free(struct arena *);
 
+/* A hash set of strings (pointers; the strings must outlive it). */
+struct strset {
+	const char	**v;
+	size_t		 cap;
+	size_t		 n;
+};
+
+int	 strset_has(const struct strset *, const char *);
+void	 strset_add(struct strset *, const char *);
+void	 strset_free(struct strset *);
+
 /* UTF-8.  Decoding is strict: no overlongs, surrogates or values > 10FFFF. */
 int	 utf8_decode(const char *, size_t, uint32_t *);	/* length or -1 */
 int	 utf8_encode(char *, uint32_t);			/* length, 1..4 */

@@ -270,60 +270,6 @@ name_to_title(const char *name)
 
 /* --------------------------------------------------------------- ids */
 
-/* A small open-addressing set of strings, for unique ids. */
-struct idset {
-	char		**v;
-	size_t		 cap;
-	size_t		 n;
-};
-
-static uint32_t
-hash(const char *s)
-{
-	uint32_t	 h = 2166136261u;
-
-	for (; *s != '\0'; s++)
-		h = (h ^ (unsigned char)*s) * 16777619u;
-	return h;
-}
-
-static int
-idset_has(const struct idset *set, const char *s)
-{
-	size_t	 i;
-
-	if (set->cap == 0)
-		return 0;
-	for (i = hash(s) & (set->cap - 1); set->v[i] != NULL;
-	    i = (i + 1) & (set->cap - 1))
-		if (strcmp(set->v[i], s) == 0)
-			return 1;
-	return 0;
-}
-
-static void
-idset_add(struct idset *set, char *s)
-{
-	struct idset	 bigger;
-	size_t		 i;
-
-	if (2 * (set->n + 1) > set->cap) {
-		bigger.cap = set->cap ? set->cap * 2 : 64;
-		bigger.v = xcalloc(bigger.cap, sizeof(*bigger.v));
-		bigger.n = 0;
-		for (i = 0; i < set->cap; i++)
-			if (set->v[i] != NULL)
-				idset_add(&bigger, set->v[i]);
-		free(set->v);
-		*set = bigger;
-	}
-	for (i = hash(s) & (set->cap - 1); set->v[i] != NULL;
-	    i = (i + 1) & (set->cap - 1))
-		continue;
-	set->v[i] = s;
-	set->n++;
-}
-
 /*
  * Gives every heading an id made from its text, unique in the article
  * and different from the reserved ids (those the template uses).  An
@@ -332,13 +278,13 @@ idset_add(struct idset *set, char *s)
 void
 article_assign_ids(struct article *art, const char *const *reserved)
 {
-	struct idset	 set = { NULL, 0, 0 };
+	struct strset	 set = { NULL, 0, 0 };
 	struct node	*n;
 	char		*text, *slug, *base, *id;
 	unsigned	 k;
 
 	for (; reserved != NULL && *reserved != NULL; reserved++)
-		idset_add(&set, (char *)*reserved);
+		strset_add(&set, *reserved);
 	for (n = art->body->child; n != NULL; n = n->next) {
 		if (n->type != NODE_HEADING)
 			continue;
@@ -352,10 +298,10 @@ article_assign_ids(struct article *art, const char *const *reserved)
 			base = arena_strdup(&art->arena, slug);
 		free(slug);
 		id = base;
-		for (k = 2; idset_has(&set, id); k++)
+		for (k = 2; strset_has(&set, id); k++)
 			id = arena_printf(&art->arena, "%s-%u", base, k);
 		n->id = id;
-		idset_add(&set, id);
+		strset_add(&set, id);
 	}
-	free(set.v);
+	strset_free(&set);
 }

@@ -498,3 +498,65 @@ uc_is_xml_char(uint32_t c)
 		return 0;
 	return c <= 0x10FFFF;
 }
+
+/* ------------------------------------------------------------ string sets */
+
+/*
+ * An open-addressing hash set of strings, for names that must be
+ * unique (heading ids, file names).  It holds pointers: the strings
+ * must outlive it.
+ */
+static uint32_t
+str_hash(const char *s)
+{
+	uint32_t	 h = 2166136261u;
+
+	for (; *s != '\0'; s++)
+		h = (h ^ (unsigned char)*s) * 16777619u;
+	return h;
+}
+
+int
+strset_has(const struct strset *set, const char *s)
+{
+	size_t	 i;
+
+	if (set->cap == 0)
+		return 0;
+	for (i = str_hash(s) & (set->cap - 1); set->v[i] != NULL;
+	    i = (i + 1) & (set->cap - 1))
+		if (strcmp(set->v[i], s) == 0)
+			return 1;
+	return 0;
+}
+
+void
+strset_add(struct strset *set, const char *s)
+{
+	struct strset	 bigger;
+	size_t		 i;
+
+	if (2 * (set->n + 1) > set->cap) {
+		bigger.cap = set->cap ? set->cap * 2 : 64;
+		bigger.v = xcalloc(bigger.cap, sizeof(*bigger.v));
+		bigger.n = 0;
+		for (i = 0; i < set->cap; i++)
+			if (set->v[i] != NULL)
+				strset_add(&bigger, set->v[i]);
+		free(set->v);
+		*set = bigger;
+	}
+	for (i = str_hash(s) & (set->cap - 1); set->v[i] != NULL;
+	    i = (i + 1) & (set->cap - 1))
+		continue;
+	set->v[i] = s;
+	set->n++;
+}
+
+void
+strset_free(struct strset *set)
+{
+	free(set->v);
+	set->v = NULL;
+	set->cap = set->n = 0;
+}

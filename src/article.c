@@ -167,8 +167,12 @@ text_clean(struct arena *arena, struct diags *diags, const char *in,
 			while (i < len && ((unsigned char)in[i] & 0xC0) ==
 			    0x80)
 				i++;
-			cap += 2;
-			out = xrealloc(out, cap);
+			/* Grow by doubling: a file of bad bytes must not
+			 * cost a copy per byte. */
+			if (o + 3 + (len - i) + 1 > cap) {
+				cap = 2 * cap + 3;
+				out = xrealloc(out, cap);
+			}
 			o += (size_t)utf8_encode(out + o, 0xFFFD);
 			col++;
 			continue;
@@ -636,54 +640,51 @@ url_len(const char *p, size_t len, int at_word_start)
 	return i;
 }
 
+static void
+text_node(struct arena *a, struct node *parent, const char *p, size_t len,
+    unsigned line)
+{
+	struct node	*n;
+
+	if (len == 0)
+		return;
+	n = node_new(a, NODE_TEXT, line);
+	n->text = arena_strndup(a, p, len);
+	node_append(parent, n);
+}
+
 /*
- * Builds the inline nodes of plain text: collapsed white space, and
- * web addresses made into links.
+ * Builds the inline nodes of plain text, whose white space is collapsed
+ * already: text, and web addresses made into links.
  */
 static void
 parse_inlines(struct arena *a, struct node *parent, const char *p,
     size_t len, unsigned line)
 {
-	struct buf	 b = { NULL, 0, 0 };
 	struct node	*n;
 	size_t		 i, start, u;
 
+	while (len > 0 && p[len - 1] == ' ')
+		len--;
 	start = 0;
 	for (i = 0; i < len; i++) {
+		if (p[i] != 'h' && p[i] != 'w')
+			continue;
 		u = url_len(p + i, len - i, i == 0 || p[i - 1] == ' ' ||
-		    p[i - 1] == '(' || p[i - 1] == '"' || p[i - 1] == '\n');
+		    p[i - 1] == '(' || p[i - 1] == '"');
 		if (u == 0)
 			continue;
-		put_collapsed(&b, p + start, i - start);
-		if (b.len > 0) {
-			n = node_new(a, NODE_TEXT, line);
-			n->text = arena_strndup(a, b.p, b.len);
-			node_append(parent, n);
-			b.len = 0;
-		}
+		text_node(a, parent, p + start, i - start, line);
 		n = node_new(a, NODE_LINK, line);
 		n->text = p[i] == 'w' ?
 		    arena_printf(a, "https://%.*s", (int)u, p + i) :
 		    arena_strndup(a, p + i, u);
 		node_append(parent, n);
-		{
-			struct node *t = node_new(a, NODE_TEXT, line);
-
-			t->text = arena_strndup(a, p + i, u);
-			node_append(n, t);
-		}
+		text_node(a, n, p + i, u, line);
 		i += u - 1;
 		start = i + 1;
 	}
-	put_collapsed(&b, p + start, len - start);
-	while (b.len > 0 && b.p[b.len - 1] == ' ')
-		b.len--;
-	if (b.len > 0) {
-		n = node_new(a, NODE_TEXT, line);
-		n->text = arena_strndup(a, b.p, b.len);
-		node_append(parent, n);
-	}
-	buf_free(&b);
+	text_node(a, parent, p + start, len - start, line);
 }
 
 /* ------------------------------------------------------------ spam lines */
@@ -725,6 +726,16 @@ spam_score(const char *p, size_t len, const char **wordp, size_t *wordlen)
 	int		 k, bi;
 
 	if (len < 200)
+		return 0;
+	/* Prose ends sentences: count them first, which is cheap. */
+	for (i = nwords = nstops = 0; i < len; i++) {
+		if (p[i] == ' ')
+			nwords++;
+		else if ((p[i] == '.' || p[i] == '!' || p[i] == '?') &&
+		    (i + 1 == len || p[i + 1] == ' '))
+			nstops++;
+	}
+	if (nwords < 39 || nstops * 50 > nwords + 1)
 		return 0;
 	memset(ccount, 0, sizeof(ccount));
 	nwords = nstops = 0;

@@ -132,6 +132,12 @@ next_run(const char *s, size_t len, size_t *pos, const char *doclang,
 	int		 n, cjk, has_kana, has_hangul, letters;
 
 	for (i = *pos; i < len; i += (size_t)n) {
+		/* Bytes under 0xCD are ASCII, continuations or letters
+		 * below U+0340: no tagged script starts there. */
+		if ((unsigned char)s[i] < 0xCD) {
+			n = 1;
+			continue;
+		}
 		if ((n = utf8_decode(s + i, len - i, &c)) < 0) {
 			n = 1;
 			continue;

@@ -15,7 +15,8 @@ for dir in "$top"/tests/book/*/; do
 	unpack "$T/$name.epub" "$T/$name.x"
 	# A drawn cover depends on the fonts installed: checked apart.
 	[ -f "$dir/cover.jpg" ] || [ -f "$dir/cover.png" ] ||
-	    rm -f "$T/$name.x/EPUB/images/cover.png"
+	    { rm -f "$T/$name.x/EPUB/images/cover.png"
+	    rmdir "$T/$name.x/EPUB/images" 2>/dev/null; }
 	if [ -n "$UPDATE" ]; then
 		rm -rf "$top/tests/book/$name.expected"
 		cp -R "$T/$name.x" "$top/tests/book/$name.expected"

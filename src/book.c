@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <malloc.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -120,6 +121,55 @@ read_at(int dirfd, const char *name, size_t *len)
 	p[n] = '\0';
 	*len = n;
 	return p;
+}
+
+/* Is there an entry of this name in the folder? */
+static int
+has_name(const struct book *b, const char *name)
+{
+	size_t	 lo = 0, hi = b->nnames, mid;
+	int	 c;
+
+	while (lo < hi) {
+		mid = (lo + hi) / 2;
+		if ((c = strcmp(b->names[mid], name)) == 0)
+			return 1;
+		if (c < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return 0;
+}
+
+char *
+book_path(const struct book *b, const char *name)
+{
+	if (strcmp(b->dir, ".") == 0)
+		return xstrdup(name);
+	return xasprintf("%s/%s", strcmp(b->dir, "/") == 0 ? "" : b->dir,
+	    name);
+}
+
+/* pwrite, all of it; 0, or -1 with errno set. */
+static int
+write_all_at(int fd, const void *p, size_t n, uint64_t off)
+{
+	ssize_t	 w;
+	size_t	 done;
+
+	for (done = 0; done < n; done += (size_t)w) {
+		w = pwrite(fd, (const char *)p + done, n - done,
+		    (off_t)(off + done));
+		if (w < 0) {
+			if (errno == EINTR) {
+				w = 0;
+				continue;
+			}
+			return -1;
+		}
+	}
+	return 0;
 }
 
 /* The path of a file in the folder, as messages show it. */
@@ -311,11 +361,140 @@ keep_diags(struct arena *a, struct diags *to, const struct diags *from)
 
 struct pass1 {
 	struct book	*book;
+	const struct templates *t;
 	struct arena	*arenas;	/* one per chapter, for its messages */
+	struct diags	*diags;		/* its messages, printed in order */
 	size_t		 done;		/* articles read, for the progress */
 };
 
-/* Pass one: read and parse every article for its title and order. */
+/* CRC-32 of a whole file, which may be over 4 GB. */
+static uint32_t
+checksum(const char *data, size_t len)
+{
+	uint32_t	 crc;
+	size_t		 off, step;
+
+	crc = (uint32_t)crc32(0L, Z_NULL, 0);
+	for (off = 0; off < len; off += step) {
+		step = len - off > (1u << 30) ? (1u << 30) : len - off;
+		crc = (uint32_t)crc32(crc, (const Bytef *)data + off,
+		    (uInt)step);
+	}
+	return crc;
+}
+
+/* A link to a file of the folder, rather than the web or a heading. */
+static int
+is_local_link(const char *href)
+{
+	const char	*p;
+
+	for (p = href; isalnum((unsigned char)*p) || *p == '+' ||
+	    *p == '-' || *p == '.'; p++)
+		continue;
+	return !(*p == ':' && p > href) && href[0] != '#';
+}
+
+static int
+has_local_link(const struct node *n)
+{
+	for (; n != NULL; n = n->next) {
+		if (n->type == NODE_LINK && n->text != NULL &&
+		    is_local_link(n->text))
+			return 1;
+		if (n->child != NULL && has_local_link(n->child))
+			return 1;
+	}
+	return 0;
+}
+
+/* A photograph beside the article, or a folder of them. */
+static int
+has_photos(const struct book *b, const struct chapter *c)
+{
+	static const char *const exts[] = { "jpg", "jpeg", "png", "", NULL };
+	char		*name;
+	size_t		 i, stem;
+	int		 found;
+
+	stem = strlen(c->src) - strlen(ext_of(c->src)) - 1;
+	found = 0;
+	for (i = 0; exts[i] != NULL && !found; i++) {
+		name = *exts[i] ? xasprintf("%.*s.%s", (int)stem, c->src,
+		    exts[i]) : xstrndup(c->src, stem);
+		found = has_name(b, name);
+		free(name);
+	}
+	return found;
+}
+
+/* Appends to the spill; returns the offset, or -1 with errno set. */
+static int64_t
+spill_write(struct book *b, const void *p1, size_t n1, const void *p2,
+    size_t n2)
+{
+	uint64_t	 off;
+	int		 fd = fileno(b->spill);
+
+	/* Reserve the room, then write it without holding the lock. */
+	pthread_mutex_lock(&b->spill_mu);
+	off = b->spill_end;
+	b->spill_end += n1 + n2;
+	pthread_mutex_unlock(&b->spill_mu);
+	if (write_all_at(fd, p1, n1, off) < 0 ||
+	    write_all_at(fd, p2, n2, off + n1) < 0)
+		return -1;
+	return (int64_t)off;
+}
+
+/*
+ * The rest of pass one for an article that is in: its headings' ids
+ * and outline, and, when its XHTML depends on nothing but itself (no
+ * links to other articles, no images, whose names come later), the
+ * chapter itself, rendered and deflated.  Both go to the spill, so that
+ * writing the book is copying, and no article is parsed twice.
+ */
+static void
+spill_chapter(struct pass1 *p, struct chapter *c, struct article *art,
+    struct arena *a, struct diags *d)
+{
+	struct book	*b = p->book;
+	struct zout	 z;
+	struct buf	 outline = { NULL, 0, 0 };
+	const char	*q;
+	int64_t		 off;
+	int		 level;
+
+	article_assign_ids(art, (const char *const *)p->t->chapter_ids);
+	chapter_outline(b, art, &outline);
+	for (q = buf_str(&outline); *q != '\0'; q = strchr(q, '\n') + 1)
+		if ((level = atoi(q)) > c->maxlevel)
+			c->maxlevel = level;
+	memset(&z, 0, sizeof(z));
+	c->rendered = c->nrefs == 0 && !has_local_link(art->body->child) &&
+	    !has_photos(b, c);
+	if (c->rendered && (zout_init(&z, 0) < 0 || chapter_write(b, p->t, c,
+	    art, NULL, sink_zout, &z) < 0 || zout_finish(&z) < 0)) {
+		diag_add(d, a, LEVEL_ERROR, 0, 0, "cannot render: %s",
+		    strerror(z.err ? z.err : ENOMEM));
+		zout_free(&z);
+		buf_free(&outline);
+		return;
+	}
+	if ((off = spill_write(b, z.mem.p, (size_t)z.csize, outline.p,
+	    outline.len)) < 0)
+		diag_add(d, a, LEVEL_ERROR, 0, 0, "cannot write a "
+		    "temporary file: %s", strerror(errno));
+	c->spill_off = (uint64_t)off;
+	c->zlen = z.csize;
+	c->usize = z.usize;
+	c->zcrc = z.crc;
+	c->olen = (uint32_t)outline.len;
+	zout_free(&z);
+	buf_free(&outline);
+}
+
+/* Pass one: every article, read, parsed and, where it can be, rendered. */
 static void
 pass1(size_t i, void *ctx)
 {
@@ -323,28 +502,20 @@ pass1(size_t i, void *ctx)
 	struct book	*b = p->book;
 	struct chapter	*c = &b->chapters[i];
 	struct arena	*a = &p->arenas[i];
+	struct diags	*d = &p->diags[i];
 	struct article	*art;
 	char		*data;
 	size_t		 len;
 
 	if ((data = read_at(b->dirfd, c->src, &len)) == NULL) {
-		diag_add(&c->diags, a, LEVEL_ERROR, 0, 0, "cannot read: %s",
+		diag_add(d, a, LEVEL_ERROR, 0, 0, "cannot read: %s",
 		    strerror(errno));
 		c->skip = 1;
 		return;
 	}
-	c->size = len;
-	c->crc = (uint32_t)crc32(0L, (const Bytef *)data, (uInt)0);
-	{
-		size_t off, step;
-
-		for (off = 0; off < len; off += step) {
-			step = len - off > (1u << 30) ? (1u << 30) : len - off;
-			c->crc = (uint32_t)crc32(c->crc,
-			    (const Bytef *)data + off, (uInt)step);
-		}
-	}
-	art = load_article(b, c, data, len, a, &c->diags);
+	c->src_size = len;
+	c->src_crc = checksum(data, len);
+	art = load_article(b, c, data, len, a, d);
 	free(data);
 	progress_update("reading %zu/%zu articles",
 	    __atomic_add_fetch(&p->done, 1, __ATOMIC_RELAXED), b->nchapters);
@@ -352,7 +523,7 @@ pass1(size_t i, void *ctx)
 		c->skip = 1;
 		return;
 	}
-	keep_diags(a, &c->diags, &art->diags);
+	keep_diags(a, d, &art->diags);
 	c->title = xstrdup(art->title_text);
 	collect_refs(c, art->body->child);
 	c->order = art->order;
@@ -360,16 +531,18 @@ pass1(size_t i, void *ctx)
 	if (c->lang != NULL)
 		c->lang = xstrdup(c->lang);
 	if (art->draft) {
-		diag_add(&c->diags, a, LEVEL_NOTE, 0, 0, "a draft; left out");
+		diag_add(d, a, LEVEL_NOTE, 0, 0, "a draft; left out");
 		c->skip = 1;
 	} else if (art->body->child == NULL && art->diags.nerrors == 0) {
-		diag_add(&c->diags, a, LEVEL_WARNING, 0, 0, "no text; left out");
+		diag_add(d, a, LEVEL_WARNING, 0, 0, "no text; left out");
 		c->skip = 1;
-	}
+	} else if (art->diags.nerrors == 0)
+		spill_chapter(p, c, art, a, d);
 	article_free(art);
 }
 
-/* Pass two: the same article again, checked against pass one. */
+/* Pass two, for a chapter pass one could not render: the same article
+ * again, checked against pass one. */
 struct article *
 book_read_chapter(const struct book *b, size_t i, char **err)
 {
@@ -378,21 +551,14 @@ book_read_chapter(const struct book *b, size_t i, char **err)
 	struct arena	 a = { NULL, NULL, 0 };
 	struct diags	 d = { NULL, NULL, 0, 0 };
 	char		*data;
-	size_t		 len, off, step;
-	uint32_t	 crc;
+	size_t		 len;
 
 	*err = NULL;
 	if ((data = read_at(b->dirfd, c.src, &len)) == NULL) {
 		*err = xasprintf("cannot read: %s", strerror(errno));
 		return NULL;
 	}
-	crc = (uint32_t)crc32(0L, Z_NULL, 0);
-	for (off = 0; off < len; off += step) {
-		step = len - off > (1u << 30) ? (1u << 30) : len - off;
-		crc = (uint32_t)crc32(crc, (const Bytef *)data + off,
-		    (uInt)step);
-	}
-	if (len != c.size || crc != c.crc) {
+	if (len != c.src_size || checksum(data, len) != c.src_crc) {
 		free(data);
 		*err = xstrdup("changed while the book was being built; "
 		    "run mkcitybook again");
@@ -404,6 +570,42 @@ book_read_chapter(const struct book *b, size_t i, char **err)
 		*err = xstrdup(d.first != NULL ? d.first->text : "unreadable");
 	arena_free(&a);
 	return art;
+}
+
+int
+book_spill_read(const struct book *b, uint64_t off, void *p, size_t n)
+{
+	ssize_t	 r;
+	size_t	 done;
+
+	for (done = 0; done < n; done += (size_t)r) {
+		r = pread(fileno(b->spill), (char *)p + done, n - done,
+		    (off_t)(off + done));
+		if (r < 0 && errno == EINTR) {
+			r = 0;
+			continue;
+		}
+		if (r <= 0) {
+			if (r == 0)
+				errno = EIO;
+			return -1;
+		}
+	}
+	return 0;
+}
+
+int
+book_outline(const struct book *b, size_t i, struct buf *out)
+{
+	const struct chapter	*c = &b->chapters[i];
+
+	out->len = 0;
+	buf_reserve(out, c->olen);
+	if (book_spill_read(b, c->spill_off + c->zlen, out->p, c->olen) < 0)
+		return -1;
+	out->len = c->olen;
+	out->p[out->len] = '\0';
+	return 0;
 }
 
 /* -------------------------------------------------------------- scanning */
@@ -481,17 +683,18 @@ scan_folder(struct book *b, struct scan *s)
 	if (n > 0)
 		qsort(names, n, sizeof(*names), cmp_str);
 	s->nentries = n;
+	/* Every name stays, to look for an article's photographs. */
+	b->names = names;
+	b->nnames = n;
+	s->articles = xcalloc(n + 1, sizeof(*s->articles));
 	realdir = realpath(b->dir, NULL);
 	for (i = 0; i < n; i++) {
 		if (is_junk(names[i]) || strcmp(names[i], "book.yaml") == 0 ||
-		    article_format_of(names[i]) < 0) {
-			free(names[i]);
+		    article_format_of(names[i]) < 0)
 			continue;
-		}
 		if (fstatat(b->dirfd, names[i], &st, AT_SYMLINK_NOFOLLOW) < 0) {
 			msg(LEVEL_ERROR, path_in(b, names[i]), 0, 0,
 			    "cannot read: %s", strerror(errno));
-			free(names[i]);
 			continue;
 		}
 		if (S_ISLNK(st.st_mode)) {
@@ -499,28 +702,25 @@ scan_folder(struct book *b, struct scan *s)
 				msg(LEVEL_WARNING, path_in(b, names[i]), 0, 0,
 				    "a symbolic link out of the folder; not "
 				    "followed");
-				free(names[i]);
 				continue;
 			}
 			if (fstatat(b->dirfd, names[i], &st, 0) < 0) {
 				msg(LEVEL_ERROR, path_in(b, names[i]), 0, 0,
 				    "cannot read: %s", strerror(errno));
-				free(names[i]);
 				continue;
 			}
 		}
 		if (!S_ISREG(st.st_mode)) {
 			msg_info("%s: not a regular file; ignored",
 			    path_in(b, names[i]));
-			free(names[i]);
 			continue;
 		}
-		names[s->narticles++] = names[i];
+		s->articles[s->narticles++] = xstrdup(names[i]);
 	}
 	free(realdir);
-	s->articles = names;
 	return 0;
 }
+
 
 /* ------------------------------------------------------------- ordering */
 
@@ -602,11 +802,13 @@ choose_chapters(struct book *b, struct scan *s)
 static void
 name_chapters(struct book *b)
 {
+	struct strset	 used = { NULL, 0, 0 };
 	struct chapter	*c;
-	size_t		 i, j, k;
+	size_t		 i, k;
 	char		*slug, *base;
-	int		 clash;
 
+	for (i = 0; reserved_slugs[i] != NULL; i++)
+		strset_add(&used, reserved_slugs[i]);
 	for (i = 0; i < b->nchapters; i++) {
 		c = &b->chapters[i];
 		base = slugify(c->title, strlen(c->title));
@@ -623,22 +825,15 @@ name_chapters(struct book *b)
 				base[strlen(base) - 1] = '\0';
 		}
 		slug = xstrdup(base);
-		for (k = 2;; k++) {
-			clash = 0;
-			for (j = 0; reserved_slugs[j] != NULL; j++)
-				if (strcmp(slug, reserved_slugs[j]) == 0)
-					clash = 1;
-			for (j = 0; j < i && !clash; j++)
-				if (strcmp(slug, b->chapters[j].slug) == 0)
-					clash = 1;
-			if (!clash)
-				break;
+		for (k = 2; strset_has(&used, slug); k++) {
 			free(slug);
 			slug = xasprintf("%s-%zu", base, k);
 		}
 		free(base);
 		c->slug = slug;
+		strset_add(&used, slug);
 	}
+	strset_free(&used);
 }
 
 /* Two chapters with one title confuse readers of the contents. */
@@ -659,7 +854,7 @@ cmp_titled(const void *pa, const void *pb)
 }
 
 static void
-check_titles(const struct book *b)
+check_titles(struct book *b)
 {
 	struct titled	*v;
 	size_t		 i;
@@ -672,9 +867,9 @@ check_titles(const struct book *b)
 	qsort(v, b->nchapters, sizeof(*v), cmp_titled);
 	for (i = 1; i < b->nchapters; i++)
 		if (strcmp(v[i].title, v[i - 1].title) == 0)
-			msg(LEVEL_WARNING, b->chapters[v[i].index].path, 0, 0,
-			    "same title as %s ('%s')",
-			    b->chapters[v[i - 1].index].path, v[i].title);
+			msg(LEVEL_WARNING, path_in(b, b->chapters[v[i].index].src),
+			    0, 0, "same title as %s ('%s')", path_in(b,
+			    b->chapters[v[i - 1].index].src), v[i].title);
 	free(v);
 }
 
@@ -1110,32 +1305,33 @@ collect_images(struct book *b)
 {
 	static const char *const exts[] = { "jpg", "jpeg", "png", NULL };
 	struct chapter	*c;
-	struct stat	 st;
+	const char	*where;
 	char		*stem, *name;
 	size_t		 i, j;
 	long		 idx;
 
 	for (i = 0; i < b->nchapters; i++) {
 		c = &b->chapters[i];
-		c->lead = -1;
 		for (j = 0; j < c->nrefs; j++) {
-			idx = add_image(b, c->refs[j].src, c->path,
+			where = path_in(b, c->src);
+			idx = add_image(b, c->refs[j].src, where,
 			    c->refs[j].line);
-			need_alt(b, idx, c->refs[j].has_alt, c->path,
+			need_alt(b, idx, c->refs[j].has_alt, where,
 			    c->refs[j].line);
 		}
 		stem = xstrndup(c->src, strlen(c->src) -
 		    strlen(ext_of(c->src)) - 1);
+		/* The folder's names answer without a system call. */
 		for (j = 0; exts[j] != NULL && c->lead < 0; j++) {
 			name = xasprintf("%s.%s", stem, exts[j]);
-			if (fstatat(b->dirfd, name, &st, 0) == 0 &&
-			    S_ISREG(st.st_mode)) {
+			if (has_name(b, name)) {
 				c->lead = add_image(b, name, path_in(b, name), 0);
 				need_alt(b, c->lead, 0, path_in(b, name), 0);
 			}
 			free(name);
 		}
-		chapter_folder(b, c, stem);
+		if (has_name(b, stem))
+			chapter_folder(b, c, stem);
 		free(stem);
 	}
 }
@@ -1210,6 +1406,7 @@ book_load(const char *dir, const struct book_opts *o)
 	errors0 = msg_count(LEVEL_ERROR);
 	b = xcalloc(1, sizeof(*b));
 	b->dirfd = -1;
+	pthread_mutex_init(&b->spill_mu, NULL);
 	b->jobs = o->jobs;
 	len = strlen(dir);
 	while (len > 1 && dir[len - 1] == '/')
@@ -1249,20 +1446,30 @@ book_load(const char *dir, const struct book_opts *o)
 
 	/* Pass one, in parallel; messages come out in file order. */
 	for (i = 0; i < b->nchapters; i++) {
-		b->chapters[i].path = path_in(b, b->chapters[i].src);
 		b->chapters[i].format = article_format_of(b->chapters[i].src);
+		b->chapters[i].lead = -1;
+	}
+	if ((b->spill = tmpfile()) == NULL) {
+		msg(LEVEL_ERROR, NULL, 0, 0, "cannot create a temporary file: "
+		    "%s", strerror(errno));
+		goto fail;
 	}
 	p.book = b;
+	p.t = o->templates;
 	p.done = 0;
 	p.arenas = xcalloc(b->nchapters + 1, sizeof(*p.arenas));
+	p.diags = xcalloc(b->nchapters + 1, sizeof(*p.diags));
 	pool_for(b->nchapters, b->jobs, pass1, &p);
 	progress_done();
 	for (i = 0; i < b->nchapters; i++) {
-		diag_print(&b->chapters[i].diags, b->chapters[i].path);
-		memset(&b->chapters[i].diags, 0, sizeof(struct diags));
+		if (p.diags[i].first != NULL)
+			diag_print(&p.diags[i], path_in(b, b->chapters[i].src));
 		arena_free(&p.arenas[i]);
 	}
 	free(p.arenas);
+	free(p.diags);
+	/* The workers' articles are gone: give their memory back. */
+	malloc_trim(0);
 
 	/* Drop what is left out, then put the rest in book order. */
 	for (i = n = 0; i < b->nchapters; i++) {
@@ -1273,6 +1480,9 @@ book_load(const char *dir, const struct book_opts *o)
 		b->chapters[n++] = b->chapters[i];
 	}
 	b->nchapters = n;
+	for (i = 0; i < n; i++)
+		if (b->chapters[i].maxlevel > b->maxlevel)
+			b->maxlevel = b->chapters[i].maxlevel;
 	if (msg_count(LEVEL_ERROR) > errors0)
 		goto fail;
 	if (n == 0) {
@@ -1286,6 +1496,12 @@ book_load(const char *dir, const struct book_opts *o)
 	name_chapters(b);
 	check_titles(b);
 	collect_images(b);
+	/* The folder's names were for finding photographs. */
+	for (i = 0; i < b->nnames; i++)
+		free(b->names[i]);
+	free(b->names);
+	b->names = NULL;
+	b->nnames = 0;
 	if (o->title != NULL)
 		b->title = arena_strdup(&b->arena, o->title);
 	else if (b->meta.title != NULL)
@@ -1326,6 +1542,12 @@ book_free(struct book *b)
 		buf_free(&b->cover->data);
 	if (b->dirfd >= 0)
 		close(b->dirfd);
+	for (i = 0; i < b->nnames; i++)
+		free(b->names[i]);
+	free(b->names);
+	if (b->spill != NULL)
+		fclose(b->spill);
+	pthread_mutex_destroy(&b->spill_mu);
 	bookmeta_free(&b->meta);
 	arena_free(&b->arena);
 	free(b);

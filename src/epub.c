@@ -23,10 +23,18 @@
  * it in one step.  Where O_TMPFILE is missing, a named temporary file
  * takes its place and is removed on failure and on catchable signals.
  */
+/* Writes are buffered: libzip writes each local header, the data, then
+ * seeks back to finish the header, which lands inside the buffer. */
+#define OUTBUF		(1024 * 1024)
+
 struct outfile {
 	char		*path;		/* the book */
 	char		*dir;		/* its folder */
 	int		 fd;
+	char		*buf;		/* bytes not yet written */
+	uint64_t	 base;		/* file offset of buf[0] */
+	size_t		 len;		/* bytes in buf */
+	size_t		 pos;		/* libzip's position, in buf */
 	int		 tmpfile;	/* fd is an O_TMPFILE */
 	char		*tmpname;	/* named temporary, or NULL */
 	mode_t		 mode;		/* 0666 & ~umask */
@@ -98,6 +106,8 @@ out_begin(struct outfile *o)
 static void
 out_discard(struct outfile *o)
 {
+	free(o->buf);
+	o->buf = NULL;
 	if (o->fd >= 0)
 		close(o->fd);
 	o->fd = -1;
@@ -185,15 +195,69 @@ out_commit(struct outfile *o)
 	return 0;
 }
 
+/* Writes out what the buffer holds; 0, or -1.  Callers have put the
+ * position at the end of it. */
+static int
+out_flush(struct outfile *o)
+{
+	size_t	 done;
+	ssize_t	 n;
+
+	for (done = 0; done < o->len; done += (size_t)n) {
+		n = pwrite(o->fd, o->buf + done, o->len - done,
+		    (off_t)(o->base + done));
+		if (n < 0) {
+			if (errno == EINTR) {
+				n = 0;
+				continue;
+			}
+			return out_fail(o, ZIP_ER_WRITE, errno, "cannot write");
+		}
+	}
+	o->base += o->len;
+	o->len = o->pos = 0;
+	return 0;
+}
+
+static zip_int64_t
+out_write(struct outfile *o, const char *p, zip_uint64_t len)
+{
+	zip_uint64_t	 done, n;
+
+	for (done = 0; done < len; done += n) {
+		/* A full buffer was written up to its end: pos == len. */
+		if (o->pos == OUTBUF && out_flush(o) < 0)
+			return -1;
+		n = len - done < OUTBUF - o->pos ? len - done : OUTBUF - o->pos;
+		memcpy(o->buf + o->pos, p + done, n);
+		o->pos += n;
+		if (o->pos > o->len)
+			o->len = o->pos;
+	}
+	return (zip_int64_t)len;
+}
+
+static int
+out_seek(struct outfile *o, uint64_t off)
+{
+	/* Within the buffer: just move.  Elsewhere: write it out first. */
+	if (off >= o->base && off <= o->base + o->len) {
+		o->pos = off - o->base;
+		return 0;
+	}
+	o->pos = o->len;
+	if (out_flush(o) < 0)
+		return -1;
+	o->base = off;
+	return 0;
+}
+
 static zip_int64_t
 out_cb(void *ud, void *data, zip_uint64_t len, zip_source_cmd_t cmd)
 {
 	struct outfile		*o = ud;
 	zip_source_args_seek_t	*seek;
-	const char		*p = data;
-	zip_uint64_t		 done;
-	ssize_t			 n;
-	off_t			 off;
+	zip_int64_t		 off;
 
 	switch (cmd) {
 	case ZIP_SOURCE_SUPPORTS:
@@ -209,33 +273,31 @@ out_cb(void *ud, void *data, zip_uint64_t len, zip_source_cmd_t cmd)
 		zip_error_set(&o->error, ZIP_ER_READ, ENOENT);
 		return -1;
 	case ZIP_SOURCE_BEGIN_WRITE:
+		o->buf = xmalloc(OUTBUF);
+		o->base = o->len = o->pos = 0;
 		return out_begin(o);
 	case ZIP_SOURCE_WRITE:
-		for (done = 0; done < len; done += (zip_uint64_t)n) {
-			n = write(o->fd, p + done, len - done);
-			if (n < 0) {
-				if (errno == EINTR) {
-					n = 0;
-					continue;
-				}
-				return out_fail(o, ZIP_ER_WRITE, errno,
-				    "cannot write");
-			}
-		}
-		return (zip_int64_t)len;
+		return out_write(o, data, len);
 	case ZIP_SOURCE_SEEK_WRITE:
 		seek = ZIP_SOURCE_GET_ARGS(zip_source_args_seek_t, data, len,
 		    &o->error);
 		if (seek == NULL)
 			return -1;
-		if (lseek(o->fd, (off_t)seek->offset, seek->whence) < 0)
-			return out_fail(o, ZIP_ER_SEEK, errno, "cannot write");
-		return 0;
+		off = seek->whence == SEEK_SET ? seek->offset :
+		    seek->whence == SEEK_CUR ? (zip_int64_t)(o->base +
+		    o->pos) + seek->offset : (zip_int64_t)(o->base + o->len) +
+		    seek->offset;
+		if (off < 0) {
+			zip_error_set(&o->error, ZIP_ER_INVAL, 0);
+			return -1;
+		}
+		return out_seek(o, (uint64_t)off);
 	case ZIP_SOURCE_TELL_WRITE:
-		if ((off = lseek(o->fd, 0, SEEK_CUR)) < 0)
-			return out_fail(o, ZIP_ER_TELL, errno, "cannot write");
-		return (zip_int64_t)off;
+		return (zip_int64_t)(o->base + o->pos);
 	case ZIP_SOURCE_COMMIT_WRITE:
+		o->pos = o->len;
+		if (out_flush(o) < 0)
+			return -1;
 		return out_commit(o);
 	case ZIP_SOURCE_ROLLBACK_WRITE:
 		out_discard(o);
@@ -269,22 +331,34 @@ enum ekind {
 struct writer {
 	const struct book	*b;
 	const struct templates	*t;
-	struct pipeline		*pipe;
-	struct outline		 outline;
+	struct pipeline		*pipe;		/* renders what pass one did not */
+	size_t			*deferred;	/* those chapters, in order */
+	size_t			 ndeferred;
 	size_t			 done;		/* chapters written */
 	uint64_t		 bytes;		/* compressed bytes so far */
 	char			*why;		/* first failure, for the user */
-	const char		*where;		/* its file */
+	char			*where;		/* its file */
+	zip_error_t		 error;		/* of the entry being written */
 };
 
-/* One zip entry whose content is made when libzip asks for it. */
+/*
+ * One zip entry whose content is made when libzip asks for it: either
+ * deflated here, or a chapter deflated in pass one, read from the spill.
+ * Small, for there may be a hundred thousand; libzip writes them one at
+ * a time, so they share the writer's error.
+ */
 struct entry {
 	struct writer	*w;
-	enum ekind	 kind;
-	size_t		 index;		/* of the chapter */
-	struct zout	 z;
-	int		 made;
-	zip_error_t	 error;
+	struct zout	*z;		/* while it is made and read */
+	uint64_t	 usize;		/* sizes and CRC, for libzip's stats */
+	uint64_t	 csize;
+	uint64_t	 rpos;		/* read position in the spill */
+	uint32_t	 crc;
+	uint32_t	 index;		/* of the chapter */
+	uint32_t	 nth;		/* of the deferred chapters */
+	unsigned char	 kind;		/* enum ekind */
+	unsigned char	 made;
+	unsigned char	 spilled;	/* the bytes are in the book's spill */
 };
 
 static int
@@ -292,55 +366,52 @@ fail(struct writer *w, const char *where, char *why)
 {
 	if (w->why == NULL) {
 		w->why = why;
-		w->where = where;
+		w->where = where != NULL ? xstrdup(where) : NULL;
 	} else
 		free(why);
 	return -1;
 }
 
-/* Takes chapter i from the pipeline: its XHTML and its outline. */
+/*
+ * A chapter: pass one has it deflated in the spill, or the pipeline
+ * renders it now (it links to other chapters or shows images).
+ */
 static int
 make_chapter(struct entry *e)
 {
 	struct writer		*w = e->w;
 	const struct chapter	*c = &w->b->chapters[e->index];
 	struct rendered		*r;
-	const char		*p, *end, *t1;
-	int			 level;
+	char			*path;
 
-	r = pipeline_take(w->pipe, e->index);
-	diag_print(&r->diags, c->path);
-	if (r->error != NULL) {
-		fail(w, c->path, r->error);
-		r->error = NULL;
+	if (c->rendered) {
+		e->spilled = 1;
+		e->csize = c->zlen;
+		e->usize = c->usize;
+		e->crc = c->zcrc;
+	} else {
+		r = pipeline_take(w->pipe, e->nth);
+		path = book_path(w->b, c->src);
+		diag_print(&r->diags, path);
+		if (r->error != NULL) {
+			fail(w, path, r->error);
+			free(path);
+			r->error = NULL;
+			rendered_free(r);
+			free(r);
+			return -1;
+		}
+		free(path);
+		e->z = xmalloc(sizeof(*e->z));
+		*e->z = r->z;
+		memset(&r->z, 0, sizeof(r->z));
 		rendered_free(r);
 		free(r);
-		return -1;
 	}
-	e->z = r->z;
-	memset(&r->z, 0, sizeof(r->z));
-	/* The chapter, then its headings, for the nav and the NCX. */
-	fprintf(w->outline.f, "C\t%s\t%s\t%s\n", c->slug,
-	    c->lang != NULL ? c->lang : "", c->title);
-	w->outline.n++;
-	for (p = r->outline.p, end = p + r->outline.len; p < end; ) {
-		level = atoi(p);
-		if (level > w->outline.maxlevel)
-			w->outline.maxlevel = level;
-		t1 = memchr(p, '\n', (size_t)(end - p));
-		fprintf(w->outline.f, "H\t%.*s\n", (int)(t1 - p), p);
-		p = t1 + 1;
-	}
-	if (w->outline.maxlevel < 1)
-		w->outline.maxlevel = 1;
-	rendered_free(r);
-	free(r);
 	w->done++;
-	w->bytes += e->z.csize;
 	progress_update("writing %zu/%zu chapters, %.1f MB",
 	    w->done, w->b->nchapters, (double)w->bytes / 1e6);
-	return ferror(w->outline.f) ? fail(w, NULL, xasprintf("cannot write "
-	    "a temporary file: %s", strerror(errno))) : 0;
+	return 0;
 }
 
 static int
@@ -350,51 +421,74 @@ make(struct entry *e)
 	int		 rc, spill;
 
 	if (e->kind == E_CHAPTER)
-		return make_chapter(e);
-	spill = e->kind == E_NAV || e->kind == E_NCX || e->kind == E_OPF;
-	if (zout_init(&e->z, spill) < 0)
-		return fail(w, NULL, xasprintf("cannot create a temporary "
-		    "file: %s", strerror(e->z.err)));
-	switch (e->kind) {
-	case E_CONTAINER:
-		rc = package_container(&e->z);
-		break;
-	case E_OPF:
-		rc = package_opf(w->b, &e->z);
-		break;
-	case E_CSS:
-		rc = zout_write(&e->z, w->t->css, w->t->csslen);
-		break;
-	case E_COVER:
-		rc = page_cover(w->b, w->t, &e->z);
-		break;
-	case E_TITLEPAGE:
-		rc = page_titlepage(w->b, w->t, &e->z);
-		break;
-	case E_COLOPHON:
-		rc = page_colophon(w->b, w->t, &e->z);
-		break;
-	case E_NAV:
-		fflush(w->outline.f);
-		rc = package_nav(w->b, w->t, &w->outline, &e->z);
-		break;
-	case E_NCX:
-		rc = package_ncx(w->b, &w->outline, &e->z);
-		break;
-	default:
-		rc = -1;
-		break;
+		rc = make_chapter(e);
+	else {
+		spill = e->kind == E_NAV || e->kind == E_NCX ||
+		    e->kind == E_OPF;
+		e->z = xmalloc(sizeof(*e->z));
+		if (zout_init(e->z, spill) < 0)
+			return fail(w, NULL, xasprintf("cannot create a "
+			    "temporary file: %s", strerror(e->z->err)));
+		switch (e->kind) {
+		case E_CONTAINER:
+			rc = package_container(e->z);
+			break;
+		case E_OPF:
+			rc = package_opf(w->b, e->z);
+			break;
+		case E_CSS:
+			rc = zout_write(e->z, w->t->css, w->t->csslen);
+			break;
+		case E_COVER:
+			rc = page_cover(w->b, w->t, e->z);
+			break;
+		case E_TITLEPAGE:
+			rc = page_titlepage(w->b, w->t, e->z);
+			break;
+		case E_COLOPHON:
+			rc = page_colophon(w->b, w->t, e->z);
+			break;
+		case E_NAV:
+			rc = package_nav(w->b, w->t, e->z);
+			break;
+		case E_NCX:
+			rc = package_ncx(w->b, e->z);
+			break;
+		default:
+			rc = -1;
+			break;
+		}
+		if (rc < 0 || zout_finish(e->z) < 0)
+			return fail(w, NULL, xasprintf("cannot write a part of "
+			    "the book: %s", strerror(e->z->err ? e->z->err :
+			    EIO)));
 	}
-	if (rc < 0 || zout_finish(&e->z) < 0)
-		return fail(w, NULL, xasprintf("cannot write a part of the "
-		    "book: %s", strerror(e->z.err ? e->z.err : EIO)));
+	if (rc < 0)
+		return -1;
+	if (e->z != NULL) {
+		e->csize = e->z->csize;
+		e->usize = e->z->usize;
+		e->crc = e->z->crc;
+	}
+	w->bytes += e->csize;
 	return 0;
+}
+
+static void
+entry_release(struct entry *e)
+{
+	if (e->z != NULL) {
+		zout_free(e->z);
+		free(e->z);
+		e->z = NULL;
+	}
 }
 
 static zip_int64_t
 entry_cb(void *ud, void *data, zip_uint64_t len, zip_source_cmd_t cmd)
 {
 	struct entry	*e = ud;
+	zip_error_t	*err = &e->w->error;
 	zip_stat_t	*st;
 	long		 n;
 
@@ -407,13 +501,13 @@ entry_cb(void *ud, void *data, zip_uint64_t len, zip_source_cmd_t cmd)
 		/* libzip asks just before it writes the entry: make it now. */
 		if (!e->made) {
 			if (make(e) < 0) {
-				zip_error_set(&e->error, ZIP_ER_INTERNAL, 0);
+				zip_error_set(err, ZIP_ER_INTERNAL, 0);
 				return -1;
 			}
 			e->made = 1;
 		}
 		if (len < sizeof(*st)) {
-			zip_error_set(&e->error, ZIP_ER_INVAL, 0);
+			zip_error_set(err, ZIP_ER_INVAL, 0);
 			return -1;
 		}
 		st = data;
@@ -422,37 +516,52 @@ entry_cb(void *ud, void *data, zip_uint64_t len, zip_source_cmd_t cmd)
 		st->valid = ZIP_STAT_SIZE | ZIP_STAT_COMP_SIZE |
 		    ZIP_STAT_COMP_METHOD | ZIP_STAT_CRC |
 		    ZIP_STAT_ENCRYPTION_METHOD;
-		st->size = e->z.usize;
-		st->comp_size = e->z.csize;
+		st->size = e->usize;
+		st->comp_size = e->csize;
 		st->comp_method = ZIP_CM_DEFLATE;
-		st->crc = e->z.crc;
+		st->crc = e->crc;
 		st->encryption_method = ZIP_EM_NONE;
 		return sizeof(*st);
 	case ZIP_SOURCE_OPEN:
-		e->z.rpos = 0;
-		if (e->z.spill != NULL && fseeko(e->z.spill, 0, SEEK_SET) < 0) {
-			zip_error_set(&e->error, ZIP_ER_SEEK, errno);
-			return -1;
+		e->rpos = 0;
+		if (e->z != NULL) {
+			e->z->rpos = 0;
+			if (e->z->spill != NULL &&
+			    fseeko(e->z->spill, 0, SEEK_SET) < 0) {
+				zip_error_set(err, ZIP_ER_SEEK, errno);
+				return -1;
+			}
 		}
 		return 0;
 	case ZIP_SOURCE_READ:
-		if ((n = zout_read(&e->z, data, len)) < 0) {
-			zip_error_set(&e->error, ZIP_ER_READ, e->z.err);
+		if (e->spilled) {
+			if (len > e->csize - e->rpos)
+				len = e->csize - e->rpos;
+			if (book_spill_read(e->w->b, e->w->b->chapters[
+			    e->index].spill_off + e->rpos, data, len) < 0) {
+				zip_error_set(err, ZIP_ER_READ, errno);
+				return -1;
+			}
+			e->rpos += len;
+			return (zip_int64_t)len;
+		}
+		if ((n = zout_read(e->z, data, len)) < 0) {
+			zip_error_set(err, ZIP_ER_READ, e->z->err);
 			return -1;
 		}
 		return n;
 	case ZIP_SOURCE_CLOSE:
 		/* The sizes stay for libzip's last stat; the bytes go. */
-		zout_free(&e->z);
+		entry_release(e);
 		return 0;
 	case ZIP_SOURCE_ERROR:
-		return zip_error_to_data(&e->error, data, len);
+		return zip_error_to_data(err, data, len);
 	case ZIP_SOURCE_FREE:
-		zout_free(&e->z);
+		entry_release(e);
 		free(e);
 		return 0;
 	default:
-		zip_error_set(&e->error, ZIP_ER_OPNOTSUPP, 0);
+		zip_error_set(err, ZIP_ER_OPNOTSUPP, 0);
 		return -1;
 	}
 }
@@ -489,7 +598,7 @@ add_source(struct zipctx *z, const char *name, zip_source_t *src,
 		z->err = 1;
 }
 
-static void
+static struct entry *
 add_entry(struct zipctx *z, struct writer *w, const char *name,
     enum ekind kind, size_t index)
 {
@@ -498,19 +607,19 @@ add_entry(struct zipctx *z, struct writer *w, const char *name,
 	zip_error_t	 err;
 
 	if (z->err)
-		return;
+		return NULL;
 	e = xcalloc(1, sizeof(*e));
 	e->w = w;
-	e->kind = kind;
-	e->index = index;
-	zip_error_init(&e->error);
+	e->kind = (unsigned char)kind;
+	e->index = (uint32_t)index;
 	zip_error_init(&err);
 	if ((src = zip_source_function_create(entry_cb, e, &err)) == NULL) {
 		free(e);
 		z->err = 1;
-		return;
+		return NULL;
 	}
 	add_source(z, name, src, 0);
+	return e;
 }
 
 /* A file of the content folder, stored: images are compressed already. */
@@ -550,13 +659,13 @@ dos_time(time_t t, zip_uint16_t *dtime, zip_uint16_t *ddate)
 }
 
 static void *
-render_job(size_t i, void *ctx)
+render_job(size_t k, void *ctx)
 {
 	struct writer	*w = ctx;
 	struct rendered	*r;
 
 	r = xmalloc(sizeof(*r));
-	render_chapter(w->b, w->t, i, r);
+	render_chapter(w->b, w->t, w->deferred[k], r);
 	return r;
 }
 
@@ -634,6 +743,7 @@ epub_write(const struct book *b, const struct templates *t,
 	struct outfile	 o;
 	struct writer	 w;
 	struct zipctx	 z;
+	struct entry	*e;
 	zip_source_t	*src;
 	zip_error_t	 zerr;
 	mode_t		 mask;
@@ -658,13 +768,8 @@ epub_write(const struct book *b, const struct templates *t,
 
 	w.b = b;
 	w.t = t;
-	if ((w.outline.f = tmpfile()) == NULL) {
-		msg(LEVEL_ERROR, NULL, 0, 0, "cannot create a temporary file: "
-		    "%s", strerror(errno));
-		free(o.path);
-		free(o.dir);
-		return -1;
-	}
+	zip_error_init(&w.error);
+	w.deferred = xcalloc(b->nchapters + 1, sizeof(*w.deferred));
 	if ((src = zip_source_function_create(out_cb, &o, &zerr)) == NULL ||
 	    (z.za = zip_open_from_source(src, ZIP_CREATE | ZIP_TRUNCATE,
 	    &zerr)) == NULL) {
@@ -672,7 +777,7 @@ epub_write(const struct book *b, const struct templates *t,
 		    zip_error_strerror(&zerr));
 		if (src != NULL)
 			zip_source_free(src);
-		fclose(w.outline.f);
+		free(w.deferred);
 		free(o.path);
 		free(o.dir);
 		return -1;
@@ -705,7 +810,11 @@ epub_write(const struct book *b, const struct templates *t,
 	for (i = 0; i < b->nchapters; i++) {
 		snprintf(name, sizeof(name), "EPUB/text/%s.xhtml",
 		    b->chapters[i].slug);
-		add_entry(&z, &w, name, E_CHAPTER, i);
+		if ((e = add_entry(&z, &w, name, E_CHAPTER, i)) != NULL &&
+		    !b->chapters[i].rendered) {
+			e->nth = (uint32_t)w.ndeferred;
+			w.deferred[w.ndeferred++] = i;
+		}
 	}
 	add_entry(&z, &w, "EPUB/text/colophon.xhtml", E_COLOPHON, 0);
 	add_entry(&z, &w, "EPUB/nav.xhtml", E_NAV, 0);
@@ -714,14 +823,15 @@ epub_write(const struct book *b, const struct templates *t,
 		msg(LEVEL_ERROR, path, 0, 0, "cannot write the book: %s",
 		    zip_strerror(z.za));
 		zip_discard(z.za);
-		fclose(w.outline.f);
+		free(w.deferred);
 		free(o.path);
 		free(o.dir);
 		return -1;
 	}
 
-	/* Chapters render ahead on the workers, in a bounded window. */
-	w.pipe = pipeline_start(b->nchapters, b->jobs,
+	/* What pass one left renders ahead on the workers, in a bounded
+	 * window. */
+	w.pipe = pipeline_start(w.ndeferred, b->jobs,
 	    (size_t)(b->jobs > 1 ? 4 * b->jobs : 1), render_job, &w);
 	rc = zip_close(z.za);
 	if (rc < 0) {
@@ -736,8 +846,10 @@ epub_write(const struct book *b, const struct templates *t,
 	pipeline_stop(w.pipe, release_job);
 	progress_done();
 	out_discard(&o);
-	fclose(w.outline.f);
+	free(w.deferred);
 	free(w.why);
+	free(w.where);
+	zip_error_fini(&w.error);
 	free(o.why);
 	free(o.path);
 	free(o.dir);

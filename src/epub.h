@@ -4,6 +4,8 @@
 
 #include <sys/types.h>
 
+#include <pthread.h>
+
 #include <libxml/tree.h>
 #include <zlib.h>
 
@@ -18,8 +20,8 @@
 
 /* A deflater that also counts the CRC and both sizes for libzip. */
 struct zout {
-	z_stream	 z;
-	int		 live;		/* z needs deflateEnd */
+	z_stream	*z;		/* the thread's deflater, while live */
+	int		 live;		/* z must go back */
 	uint32_t	 crc;		/* of the uncompressed bytes */
 	uint64_t	 usize;		/* uncompressed size */
 	uint64_t	 csize;		/* compressed size */
@@ -34,6 +36,7 @@ int	 zout_write(struct zout *, const void *, size_t);
 int	 zout_finish(struct zout *);
 long	 zout_read(struct zout *, void *, size_t);
 void	 zout_free(struct zout *);
+void	 zout_cleanup(void);
 
 /* Serializes libxml2 trees with xmlTextWriter: full end tags for
  * non-void HTML elements, no comments, slots handed to a callback. */
@@ -115,19 +118,30 @@ struct imgref {
 	int		 has_alt;
 };
 
+/* A chapter, as the book keeps it from pass one to the end: small, since
+ * a book may have a hundred thousand. */
 struct chapter {
 	char		*src;		/* file name in the content folder */
-	char		*path;		/* the same with the folder, for messages */
 	char		*title;		/* plain text, typography applied */
 	char		*slug;		/* file name in the book, no .xhtml */
 	char		*lang;		/* its own language, or NULL */
-	const char	*encoding;	/* how to read it, or NULL */
 	enum article_format format;
 	double		 order;
 	int		 has_order;
-	uint64_t	 size;		/* to notice edits during the build */
-	uint32_t	 crc;
-	struct diags	 diags;		/* pass-one messages */
+	uint64_t	 src_size;	/* to notice edits during the build */
+	uint32_t	 src_crc;
+	/*
+	 * What pass one rendered, in the book's spill file: the deflated
+	 * XHTML (when it depends on nothing but the article), then the
+	 * outline of its headings ("level\tid\tlabel" lines).
+	 */
+	int		 rendered;	/* the XHTML is in the spill */
+	uint64_t	 spill_off;
+	uint64_t	 zlen;		/* deflated size */
+	uint64_t	 usize;		/* its size before */
+	uint32_t	 zcrc;		/* its CRC-32 before */
+	uint32_t	 olen;		/* outline size, after the XHTML */
+	int		 maxlevel;	/* deepest heading in the outline */
 	int		 skip;		/* empty, draft or not listed */
 	struct imgref	*refs;		/* images it shows */
 	size_t		 nrefs;
@@ -137,6 +151,7 @@ struct chapter {
 };
 
 struct book_opts {
+	const struct templates *templates;
 	const char	*title;		/* --title */
 	const char	*lang;		/* --lang */
 	const char	*encoding;	/* --input-encoding */
@@ -163,6 +178,12 @@ struct book {
 	struct image	*cover;		/* NULL: generated */
 	int		 missing_alt;	/* images without alt text */
 	int		 jobs;
+	char	       **names;		/* the folder's entries, sorted */
+	size_t		 nnames;
+	FILE		*spill;		/* what pass one rendered */
+	uint64_t	 spill_end;
+	pthread_mutex_t	 spill_mu;
+	int		 maxlevel;	/* deepest heading in the book */
 };
 
 /* Reads the folder: metadata, every article (pass one), order, names.
@@ -174,6 +195,13 @@ void		 book_free(struct book *);
  * asks for.  Problems go to d; NULL when there is no article. */
 struct article	*article_from_bytes(const char *, const char *, size_t,
 		    const char *, struct arena *, struct diags *);
+/* The path of a file of the folder, as messages show it; the caller
+ * frees. */
+char		*book_path(const struct book *, const char *);
+/* A chapter's outline from the spill into the buffer; 0, or -1. */
+int		 book_outline(const struct book *, size_t, struct buf *);
+/* Reads part of the spill; 0, or -1 with errno set. */
+int		 book_spill_read(const struct book *, uint64_t, void *, size_t);
 /* Reads and parses one chapter again, for rendering (pass two).
  * Returns NULL with a message in *err (which the caller frees). */
 struct article	*book_read_chapter(const struct book *, size_t, char **);
@@ -226,17 +254,10 @@ void	 xhtml_label(xmlNodePtr, const char *, const char *);
 
 /* -------------------------------------------------------- package.c */
 
-/* The outline of all chapters, spilled as they render (see nav.c). */
-struct outline {
-	FILE		*f;
-	int		 maxlevel;
-	size_t		 n;
-};
-
 int	 package_opf(const struct book *, struct zout *);
 int	 package_nav(const struct book *, const struct templates *,
-	    struct outline *, struct zout *);
-int	 package_ncx(const struct book *, struct outline *, struct zout *);
+	    struct zout *);
+int	 package_ncx(const struct book *, struct zout *);
 int	 package_container(struct zout *);
 
 /* ------------------------------------------------------------ epub.c */

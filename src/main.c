@@ -308,6 +308,7 @@ main(int argc, char *argv[])
 		return EXIT_INPUT;
 	if (templates_load(&t, tpldir) < 0)
 		return EXIT_INPUT;
+	o.templates = &t;
 	if ((b = book_load(argv[0], &o)) == NULL) {
 		templates_free(&t);
 		msg(LEVEL_ERROR, NULL, 0, 0, "no book written");
@@ -318,6 +319,7 @@ main(int argc, char *argv[])
 		msg_info("wrote %s: %zu chapters", out, b->nchapters);
 	book_free(b);
 	templates_free(&t);
+	zout_cleanup();
 	xmlCleanupParser();
 	return c < 0 ? EXIT_INPUT : 0;
 }

@@ -386,44 +386,59 @@ package_opf(const struct book *b, struct zout *z)
 /* -------------------------------------------------------------- outline */
 
 /*
- * The outline file holds one line per chapter ("C\tslug\tlang\ttitle")
- * followed by one per heading ("H\tlevel\tid\tlabel"), written as the
- * chapters are rendered and read back to make the nav and the NCX.
+ * The outline of the book, chapter by chapter in book order: a 'C'
+ * record for each chapter (slug, language, title), then an 'H' record
+ * for each of its headings, from the lines pass one left in the spill
+ * ("level\tid\tlabel").
  */
 struct oline {
 	char		 kind;
 	int		 level;
-	char		*a;		/* slug, or heading id */
-	char		*b;		/* lang ("" for the book's) */
-	char		*label;
+	const char	*a;		/* slug, or heading id */
+	const char	*b;		/* lang ("" for the book's) */
+	const char	*label;
 };
 
-static int
-read_oline(FILE *f, char **line, size_t *cap, struct oline *o)
-{
-	ssize_t	 n;
-	char	*p, *t1, *t2;
+struct oiter {
+	const struct book *book;
+	size_t		 next;		/* the next chapter */
+	struct buf	 lines;		/* the current chapter's outline */
+	char		*p;		/* the next line in it */
+};
 
-	if ((n = getline(line, cap, f)) <= 0)
-		return 0;
-	p = *line;
-	if (p[n - 1] == '\n')
-		p[n - 1] = '\0';
-	o->kind = p[0];
-	if ((t1 = strchr(p + 2, '\t')) == NULL ||
-	    (t2 = strchr(t1 + 1, '\t')) == NULL)
-		return -1;
-	*t1 = *t2 = '\0';
-	if (o->kind == 'C') {
-		o->level = 1;
-		o->a = p + 2;
-		o->b = t1 + 1;
-	} else {
-		o->level = atoi(p + 2);
+/* The next record: 1, 0 at the end, -1 when the spill cannot be read. */
+static int
+oiter_next(struct oiter *it, struct oline *o)
+{
+	const struct chapter	*c;
+	char			*nl, *t1, *t2;
+
+	if (it->p != NULL && *it->p != '\0') {
+		nl = strchr(it->p, '\n');
+		*nl = '\0';
+		if ((t1 = strchr(it->p, '\t')) == NULL ||
+		    (t2 = strchr(t1 + 1, '\t')) == NULL)
+			return -1;
+		*t1 = *t2 = '\0';
+		o->kind = 'H';
+		o->level = atoi(it->p);
 		o->a = t1 + 1;
 		o->b = "";
+		o->label = t2 + 1;
+		it->p = nl + 1;
+		return 1;
 	}
-	o->label = t2 + 1;
+	if (it->next >= it->book->nchapters)
+		return 0;
+	c = &it->book->chapters[it->next];
+	if (book_outline(it->book, it->next++, &it->lines) < 0)
+		return -1;
+	it->p = it->lines.p != NULL ? it->lines.p : NULL;
+	o->kind = 'C';
+	o->level = 1;
+	o->a = c->slug;
+	o->b = c->lang != NULL ? c->lang : "";
+	o->label = c->title;
 	return 1;
 }
 
@@ -496,15 +511,14 @@ toc_close(struct tocbuild *tb)
 }
 
 static int
-nav_toc(struct xw *x, const struct book *b, struct outline *o,
-    xmlNodePtr box)
+nav_toc(struct xw *x, const struct book *b, xmlNodePtr box)
 {
 	const struct labels *l = labels_for(b->lang);
 	struct tocbuild	 tb;
 	struct oline	 ol;
+	struct oiter	 it;
 	xmlNodePtr	 list, part;
-	char		*line = NULL, href[512], *slug = NULL;
-	size_t		 cap = 0;
+	char		 href[512], *slug = NULL;
 	int		 rc;
 
 	list = el(box, "ol");
@@ -513,8 +527,9 @@ nav_toc(struct xw *x, const struct book *b, struct outline *o,
 	nav_li(part, 1, "text/titlepage.xhtml", l->titlepage, NULL, b->lang);
 	flush(x, part);
 	memset(&tb, 0, sizeof(tb));
-	rewind(o->f);
-	while ((rc = read_oline(o->f, &line, &cap, &ol)) > 0) {
+	memset(&it, 0, sizeof(it));
+	it.book = b;
+	while ((rc = oiter_next(&it, &ol)) > 0) {
 		if (ol.kind == 'C') {
 			toc_close(&tb);
 			flush(x, part);
@@ -533,7 +548,7 @@ nav_toc(struct xw *x, const struct book *b, struct outline *o,
 	flush(x, part);
 	xw_end(x);
 	free(slug);
-	free(line);
+	buf_free(&it.lines);
 	return rc < 0 || x->err ? -1 : 0;
 }
 
@@ -553,7 +568,6 @@ landmark(xmlNodePtr ol, xmlNsPtr epub, const char *type, const char *href,
 
 struct navctx {
 	const struct book	*b;
-	struct outline		*o;
 	xmlDocPtr		 scratch;
 	xmlNodePtr		 root;
 	xmlNsPtr		 epub;
@@ -571,7 +585,7 @@ nav_slot(struct xw *x, xmlNodePtr s, void *ctx)
 
 	box = el(n->root, "div");
 	if (xmlStrEqual(s->name, BAD_CAST "toc"))
-		rc = nav_toc(x, b, n->o, box);
+		rc = nav_toc(x, b, box);
 	else if (xmlStrEqual(s->name, BAD_CAST "landmarks")) {
 		ol = el(box, "ol");
 		if (b->cover != NULL)
@@ -596,15 +610,13 @@ nav_slot(struct xw *x, xmlNodePtr s, void *ctx)
 }
 
 int
-package_nav(const struct book *b, const struct templates *t,
-    struct outline *o, struct zout *z)
+package_nav(const struct book *b, const struct templates *t, struct zout *z)
 {
 	struct navctx	 n;
 	int		 rc;
 
 	memset(&n, 0, sizeof(n));
 	n.b = b;
-	n.o = o;
 	n.scratch = new_doc("div", XHTML_NS, &n.root);
 	if ((n.epub = xmlNewNs(n.root, BAD_CAST EPUB_NS,
 	    BAD_CAST "epub")) == NULL)
@@ -662,18 +674,19 @@ ncx_slot(struct xw *x, xmlNodePtr s, void *ctx)
 	const struct labels	*l = labels_for(b->lang);
 	struct ncxbuild		 nb;
 	struct oline		 ol;
+	struct oiter		 it;
 	xmlDocPtr		 scratch;
 	xmlNodePtr		 box;
-	char			*line = NULL, src[512], *slug = NULL;
-	size_t			 cap = 0;
+	char			 src[512], *slug = NULL;
 	int			 rc, lvl, k;
 
 	(void)s;
 	scratch = new_doc("navMap", NCX_NS, &box);
 	memset(&nb, 0, sizeof(nb));
+	memset(&it, 0, sizeof(it));
+	it.book = b;
 	nav_point(box, 2, ++nb.order, l->titlepage, "text/titlepage.xhtml");
-	rewind(n->o->f);
-	while ((rc = read_oline(n->o->f, &line, &cap, &ol)) > 0) {
+	while ((rc = oiter_next(&it, &ol)) > 0) {
 		if (ol.kind == 'C') {
 			ncx_close(&nb, 1);
 			flush(x, box);
@@ -702,12 +715,12 @@ ncx_slot(struct xw *x, xmlNodePtr s, void *ctx)
 	flush(x, box);
 	xmlFreeDoc(scratch);
 	free(slug);
-	free(line);
+	buf_free(&it.lines);
 	return rc < 0 || x->err ? -1 : 1;
 }
 
 int
-package_ncx(const struct book *b, struct outline *o, struct zout *z)
+package_ncx(const struct book *b, struct zout *z)
 {
 	struct navctx	 n;
 	xmlDocPtr	 doc;
@@ -718,14 +731,13 @@ package_ncx(const struct book *b, struct outline *o, struct zout *z)
 
 	memset(&n, 0, sizeof(n));
 	n.b = b;
-	n.o = o;
 	doc = new_doc("ncx", NCX_NS, &ncx);
 	attr(ncx, "version", "2005-1");
 	xml_lang(ncx, b->lang);
 	nl(ncx, 1);
 	head = el(ncx, "head");
-	snprintf(depth, sizeof(depth), "%d", o->maxlevel < 1 ? 1 :
-	    o->maxlevel);
+	snprintf(depth, sizeof(depth), "%d", b->maxlevel < 1 ? 1 :
+	    b->maxlevel);
 	{
 		static const char *const names[] = {
 			"dtb:uid", "dtb:depth", "dtb:totalPageCount",

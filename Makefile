@@ -112,6 +112,15 @@ check-readers: $(PROG)
 
 check-all: check asan valgrind check-readers
 
+# -------------------------------------------------------------- benchmark
+
+# mkcitybook against zip -r -6 and pandoc on 100 to 100,000 generated
+# articles (BENCH_SIZES); not part of "make check".  Needs time, zip,
+# unzip and pandoc.
+BENCH_SIZES ?= 100 1000 10000 100000
+bench: $(PROG) $(B)/gencities
+	tests/bench/run.sh $(BENCH_SIZES)
+
 # ---------------------------------------------------------------- fuzzing
 
 # libFuzzer targets in tests/fuzz, built with clang, ASan and UBSan:
@@ -166,6 +175,6 @@ deps:
 clean:
 	rm -rf build build-asan build-fuzz mkcitybook cities.epub
 
-.PHONY: all check asan valgrind check-readers check-all deps clean fuzz \
+.PHONY: all check asan valgrind check-readers check-all deps clean fuzz bench \
 	fuzz-build \
 	install uninstall lint-man

@@ -1,0 +1,140 @@
+#!/bin/bash
+# run.sh: the benchmark ("make bench"): mkcitybook against zip and pandoc.
+#
+# usage: tests/bench/run.sh [N...]      (default: 100 1000 10000 100000)
+#
+# For each size N it generates N articles (build/gencities, the same
+# every time), then, on the same folder:
+#   - mkcitybook: wall and user time and peak RSS, from /usr/bin/time -v
+#     (the median of three runs up to 10,000 articles);
+#   - zip -r -6 -X over mkcitybook's own book, unpacked: the time a
+#     single-threaded deflate of the same bytes takes, the floor;
+#   - pandoc, up to 1,000 articles (it is slow), on the same files in the
+#     same order;
+# and checks the books: EPUBCheck at 10,000 articles, unzip -t at
+# 100,000 (a ZIP64 container).  It prints a table of the figures and
+# the ratios.  Generated files go to tests/bench/out (gitignored).
+set -u
+top=$(cd "$(dirname "$0")/../.." && pwd)
+cd "$top" || exit 2
+out=$top/tests/bench/out
+mkdir -p "$out"
+sizes=${*:-100 1000 10000 100000}
+export LC_ALL=C SOURCE_DATE_EPOCH=1700000000
+for t in /usr/bin/time zip unzip; do
+	command -v "$t" >/dev/null || { echo "run.sh: $t is missing" \
+	    "(apt-get install time zip unzip)" >&2; exit 2; }
+done
+[ -x build/gencities ] && [ -x mkcitybook ] ||
+    { echo "run.sh: run make first" >&2; exit 2; }
+
+# timed FILE CMD...: runs CMD under GNU time; FILE gets its report.
+timed() {
+	local f=$1
+	shift
+	/usr/bin/time -v -o "$f" "$@" >/dev/null 2>&1
+}
+
+wall() {	# seconds, from "Elapsed (wall clock) time: m:ss.cc"
+	awk -F': ' '/Elapsed \(wall clock\)/ { n = split($2, p, ":");
+	    s = 0; for (i = 1; i <= n; i++) s = s * 60 + p[i]; print s }' "$1"
+}
+user() {
+	awk -F': ' '/User time/ { print $2 }' "$1"
+}
+rss() {		# megabytes
+	awk -F': ' '/Maximum resident/ { printf "%.1f", $2 / 1024 }' "$1"
+}
+median3() {
+	printf '%s\n' "$@" | sort -g | sed -n 2p
+}
+
+rows=()
+for n in $sizes; do
+	dir=$out/$n
+	if [ ! -f "$dir/.done" ]; then
+		rm -rf "$dir"
+		build/gencities "$n" "$dir" || exit 1
+		printf 'title: A Benchmark of %s Cities\ncreator: gencities\n' \
+		    "$n" >"$dir/book.yaml"
+		touch "$dir/.done"
+	fi
+	mb=$(du -sm --exclude=.done "$dir" | cut -f1)
+	runs=3
+	[ "$n" -gt 10000 ] && runs=1
+
+	# mkcitybook.
+	w=() u=() r=()
+	for i in $(seq 1 $runs); do
+		timed "$out/$n.mkc.time" ./mkcitybook -q "$dir" -o "$out/$n.epub"
+		w+=("$(wall "$out/$n.mkc.time")")
+		u+=("$(user "$out/$n.mkc.time")")
+		r+=("$(rss "$out/$n.mkc.time")")
+	done
+	if [ $runs = 3 ]; then
+		mw=$(median3 "${w[@]}") mu=$(median3 "${u[@]}")
+		mr=$(median3 "${r[@]}")
+	else
+		mw=${w[0]} mu=${u[0]} mr=${r[0]}
+	fi
+	size=$(du -m "$out/$n.epub" | cut -f1)
+
+	# zip over the same book, unpacked.
+	rm -rf "$out/$n.unpacked" "$out/$n.zip"
+	mkdir -p "$out/$n.unpacked"
+	(cd "$out/$n.unpacked" && unzip -q "$out/$n.epub")
+	zw=()
+	for i in $(seq 1 $runs); do
+		rm -f "$out/$n.zip"
+		(cd "$out/$n.unpacked" && timed "$out/$n.zip.time" \
+		    zip -q -r -6 -X "$out/$n.zip" .)
+		zw+=("$(wall "$out/$n.zip.time")")
+	done
+	if [ $runs = 3 ]; then zwm=$(median3 "${zw[@]}"); else zwm=${zw[0]}; fi
+	rm -rf "$out/$n.unpacked" "$out/$n.zip"
+
+	# pandoc, the same files in the same order.
+	pw=- pr=- pratio=-
+	if [ "$n" -le 1000 ] && command -v pandoc >/dev/null; then
+		timed "$out/$n.pandoc.time" pandoc -f markdown -t epub3 \
+		    --metadata title="A Benchmark" -o "$out/$n.pandoc.epub" \
+		    "$dir"/*.txt
+		pw=$(wall "$out/$n.pandoc.time")
+		pr=$(rss "$out/$n.pandoc.time")
+		pratio=$(awk -v p="$pw" -v m="$mw" 'BEGIN { printf "%.0f", p / m }')
+		rm -f "$out/$n.pandoc.epub"
+	fi
+
+	# The book is a book.
+	check=-
+	if [ "$n" = 10000 ] && [ -r /usr/share/java/epubcheck.jar ]; then
+		if java -Xss4m -jar /usr/share/java/epubcheck.jar \
+		    --failonwarnings "$out/$n.epub" >"$out/$n.epubcheck" 2>&1
+		then check="EPUBCheck 0/0"; else check="EPUBCheck FAILED"; fi
+	elif [ "$n" -ge 100000 ]; then
+		if unzip -tq "$out/$n.epub" >"$out/$n.unzip" 2>&1; then
+			check="unzip -t ok"
+		else
+			check="unzip -t FAILED"
+		fi
+		if zipinfo "$out/$n.epub" 2>/dev/null | head -n 2 |
+		    grep -qi 'zip64'; then
+			check="$check (ZIP64)"
+		fi
+	fi
+	ratio=$(awk -v m="$mw" -v z="$zwm" 'BEGIN { printf "%.2f", m / z }')
+	rows+=("$(printf '| %7s | %5s MB | %6.2f s | %6.2f s | %5s MB | %5s MB | %6.2f s | %5s | %7s s | %5s MB | %5s | %s |' \
+	    "$n" "$mb" "$mw" "$mu" "$mr" "$size" "$zwm" "$ratio" "$pw" \
+	    "$pr" "$pratio" "$check")")
+	echo "${rows[${#rows[@]} - 1]}"
+done
+
+echo
+echo "$(nproc) CPUs; $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 |
+    sed 's/^ //'); $(./mkcitybook --version | head -n 1); $(zip -v |
+    sed -n 2p | sed 's/^ *//' | cut -d' ' -f1-2); $(pandoc --version 2>/dev/null |
+    head -n 1)"
+echo
+echo '| articles | input | mkcitybook wall | user | peak RSS | book | zip -6 wall | mkcitybook / zip | pandoc wall | pandoc RSS | pandoc / mkcitybook | check |'
+echo '|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|'
+printf '%s\n' "${rows[@]}"

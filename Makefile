@@ -33,7 +33,7 @@ LIB_OBJS = $(B)/msg.o $(B)/util.o $(B)/article.o $(B)/markdown.o \
 	   $(B)/meta.o $(B)/typo.o $(B)/slug.o $(B)/sha1.o $(B)/image.o
 OUT_OBJS = $(B)/decode.o $(B)/book.o $(B)/template.o $(B)/xml.o \
 	   $(B)/pages.o $(B)/package.o $(B)/epub.o $(B)/pool.o $(B)/cover.o \
-	   $(B)/templates_data.o
+	   $(B)/file.o $(B)/templates_data.o
 OBJS	= $(B)/main.o $(LIB_OBJS) $(OUT_OBJS)
 HEADERS	= src/mkcitybook.h src/epub.h
 

@@ -14,6 +14,9 @@
 
 #include "epub.h"
 
+static void	 index_chapters(struct book *);
+static void	 chapter_free(struct chapter *);
+
 /* Slugs the fixed pages use, so no chapter takes them. */
 static const char *const reserved_slugs[] = {
 	"cover", "titlepage", "colophon", "nav", "toc", NULL
@@ -151,27 +154,6 @@ book_path(const struct book *b, const char *name)
 	    name);
 }
 
-/* pwrite, all of it; 0, or -1 with errno set. */
-static int
-write_all_at(int fd, const void *p, size_t n, uint64_t off)
-{
-	ssize_t	 w;
-	size_t	 done;
-
-	for (done = 0; done < n; done += (size_t)w) {
-		w = pwrite(fd, (const char *)p + done, n - done,
-		    (off_t)(off + done));
-		if (w < 0) {
-			if (errno == EINTR) {
-				w = 0;
-				continue;
-			}
-			return -1;
-		}
-	}
-	return 0;
-}
-
 /* The path of a file in the folder, as messages show it. */
 static char *
 path_in(struct book *b, const char *name)
@@ -180,6 +162,57 @@ path_in(struct book *b, const char *name)
 		return arena_strdup(&b->arena, name);
 	return arena_printf(&b->arena, "%s/%s",
 	    strcmp(b->dir, "/") == 0 ? "" : b->dir, name);
+}
+
+/* -------------------------------------------------------------- strings */
+
+/*
+ * The chapters' strings (file names, titles, slugs, languages), packed
+ * in blocks of a megabyte: no malloc per string, and blocks big enough
+ * that malloc maps each apart, so that the workers that add titles do
+ * not pin their malloc arenas' memory.  Any thread may add; all go at
+ * once.
+ */
+#define POOL_BLOCK	(1024 * 1024)
+
+struct pool_block {
+	struct pool_block *next;
+	size_t		 size;
+	size_t		 used;
+	char		 data[];
+};
+
+static char *
+pool_strdup(struct book *b, const char *s)
+{
+	struct pool_block	*blk;
+	size_t			 n = strlen(s) + 1, size;
+	char			*p;
+
+	pthread_mutex_lock(&b->pool_mu);
+	if ((blk = b->pool) == NULL || blk->size - blk->used < n) {
+		size = n > POOL_BLOCK ? n : POOL_BLOCK;
+		blk = xmalloc(sizeof(*blk) + size);
+		blk->size = size;
+		blk->used = 0;
+		blk->next = b->pool;
+		b->pool = blk;
+	}
+	p = memcpy(blk->data + blk->used, s, n);
+	blk->used += n;
+	pthread_mutex_unlock(&b->pool_mu);
+	return p;
+}
+
+static void
+pool_free(struct book *b)
+{
+	struct pool_block	*blk;
+
+	while ((blk = b->pool) != NULL) {
+		b->pool = blk->next;
+		free(blk);
+	}
 }
 
 /* ------------------------------------------------------- reading articles */
@@ -428,23 +461,60 @@ has_photos(const struct book *b, const struct chapter *c)
 	return found;
 }
 
-/* Appends to the spill; returns the offset, or -1 with errno set. */
+/* Appends to the spill from any thread; returns the offset, or -1 with
+ * errno set. */
 static int64_t
 spill_write(struct book *b, const void *p1, size_t n1, const void *p2,
     size_t n2)
 {
 	uint64_t	 off;
-	int		 fd = fileno(b->spill);
 
 	/* Reserve the room, then write it without holding the lock. */
 	pthread_mutex_lock(&b->spill_mu);
 	off = b->spill_end;
 	b->spill_end += n1 + n2;
 	pthread_mutex_unlock(&b->spill_mu);
-	if (write_all_at(fd, p1, n1, off) < 0 ||
-	    write_all_at(fd, p2, n2, off + n1) < 0)
+	if (pwrite_all(b->spillfd, p1, n1, off) < 0 ||
+	    pwrite_all(b->spillfd, p2, n2, off + n1) < 0)
 		return -1;
 	return (int64_t)off;
+}
+
+static char *
+spill_why(int e)
+{
+	return xasprintf("cannot write a temporary file in %s: %s",
+	    scratch_dir(), strerror(e));
+}
+
+void
+book_spill_failed(int e)
+{
+	char	*why = spill_why(e);
+
+	msg(LEVEL_ERROR, NULL, 0, 0, "%s", why);
+	free(why);
+}
+
+int
+book_part_begin(struct book *b, struct zout *z)
+{
+	return zout_init(z, b->spillfd, b->spill_end);
+}
+
+int
+book_part_end(struct book *b, struct zout *z, struct part *part)
+{
+	if (zout_finish(z) < 0)
+		return -1;
+	part->off = z->off;
+	part->zlen = z->csize;
+	part->usize = z->usize;
+	part->crc = z->crc;
+	pthread_mutex_lock(&b->spill_mu);
+	b->spill_end = z->off + z->csize;
+	pthread_mutex_unlock(&b->spill_mu);
+	return 0;
 }
 
 /*
@@ -462,6 +532,7 @@ spill_chapter(struct pass1 *p, struct chapter *c, struct article *art,
 	struct zout	 z;
 	struct buf	 outline = { NULL, 0, 0 };
 	const char	*q;
+	char		*why;
 	int64_t		 off;
 	int		 level;
 
@@ -473,8 +544,8 @@ spill_chapter(struct pass1 *p, struct chapter *c, struct article *art,
 	memset(&z, 0, sizeof(z));
 	c->rendered = c->nrefs == 0 && !has_local_link(art->body->child) &&
 	    !has_photos(b, c);
-	if (c->rendered && (zout_init(&z, 0) < 0 || chapter_write(b, p->t, c,
-	    art, NULL, sink_zout, &z) < 0 || zout_finish(&z) < 0)) {
+	if (c->rendered && (zout_init(&z, -1, 0) < 0 || chapter_write(b, p->t,
+	    c, art, NULL, sink_zout, &z) < 0 || zout_finish(&z) < 0)) {
 		diag_add(d, a, LEVEL_ERROR, 0, 0, "cannot render: %s",
 		    strerror(z.err ? z.err : ENOMEM));
 		zout_free(&z);
@@ -482,13 +553,16 @@ spill_chapter(struct pass1 *p, struct chapter *c, struct article *art,
 		return;
 	}
 	if ((off = spill_write(b, z.mem.p, (size_t)z.csize, outline.p,
-	    outline.len)) < 0)
-		diag_add(d, a, LEVEL_ERROR, 0, 0, "cannot write a "
-		    "temporary file: %s", strerror(errno));
-	c->spill_off = (uint64_t)off;
-	c->zlen = z.csize;
-	c->usize = z.usize;
-	c->zcrc = z.crc;
+	    outline.len)) < 0) {
+		why = spill_why(errno);
+		diag_add(d, a, LEVEL_ERROR, 0, 0, "%s", why);
+		free(why);
+	}
+	c->xhtml.off = (uint64_t)off;
+	c->xhtml.zlen = z.csize;
+	c->xhtml.usize = z.usize;
+	c->xhtml.crc = z.crc;
+	c->ooff = (uint64_t)off + z.csize;
 	c->olen = (uint32_t)outline.len;
 	zout_free(&z);
 	buf_free(&outline);
@@ -524,12 +598,12 @@ pass1(size_t i, void *ctx)
 		return;
 	}
 	keep_diags(a, d, &art->diags);
-	c->title = xstrdup(art->title_text);
+	c->title = pool_strdup(b, art->title_text);
 	collect_refs(c, art->body->child);
 	c->order = art->order;
 	c->has_order = art->has_order;
 	if (c->lang != NULL)
-		c->lang = xstrdup(c->lang);
+		c->lang = pool_strdup(b, c->lang);
 	if (art->draft) {
 		diag_add(d, a, LEVEL_NOTE, 0, 0, "a draft; left out");
 		c->skip = 1;
@@ -575,23 +649,7 @@ book_read_chapter(const struct book *b, size_t i, char **err)
 int
 book_spill_read(const struct book *b, uint64_t off, void *p, size_t n)
 {
-	ssize_t	 r;
-	size_t	 done;
-
-	for (done = 0; done < n; done += (size_t)r) {
-		r = pread(fileno(b->spill), (char *)p + done, n - done,
-		    (off_t)(off + done));
-		if (r < 0 && errno == EINTR) {
-			r = 0;
-			continue;
-		}
-		if (r <= 0) {
-			if (r == 0)
-				errno = EIO;
-			return -1;
-		}
-	}
-	return 0;
+	return pread_all(b->spillfd, p, n, off);
 }
 
 int
@@ -601,11 +659,97 @@ book_outline(const struct book *b, size_t i, struct buf *out)
 
 	out->len = 0;
 	buf_reserve(out, c->olen);
-	if (book_spill_read(b, c->spill_off + c->zlen, out->p, c->olen) < 0)
+	if (book_spill_read(b, c->ooff, out->p, c->olen) < 0)
 		return -1;
 	out->len = c->olen;
 	out->p[out->len] = '\0';
 	return 0;
+}
+
+/* ------------------------------------------------------------- pass two */
+
+struct pass2 {
+	struct book	*book;
+	const struct templates *t;
+	size_t		*todo;		/* chapters to render, in book order */
+	struct rendered	*out;		/* their messages */
+	size_t		 done;
+};
+
+static void
+pass2(size_t k, void *ctx)
+{
+	struct pass2	*p = ctx;
+	struct book	*b = p->book;
+	struct chapter	*c = &b->chapters[p->todo[k]];
+	struct rendered	*r = &p->out[k];
+	int64_t		 off;
+
+	render_chapter(b, p->t, p->todo[k], r);
+	if (r->error == NULL) {
+		if ((off = spill_write(b, r->z.mem.p, (size_t)r->z.csize, NULL,
+		    0)) < 0)
+			r->error = spill_why(errno);
+		c->xhtml.off = (uint64_t)off;
+		c->xhtml.zlen = r->z.csize;
+		c->xhtml.usize = r->z.usize;
+		c->xhtml.crc = r->z.crc;
+		c->rendered = r->error == NULL;
+	}
+	/* Only the messages wait for their turn. */
+	zout_free(&r->z);
+	progress_update("rendering %zu/%zu chapters",
+	    __atomic_add_fetch(&p->done, 1, __ATOMIC_RELAXED), b->nchapters);
+}
+
+int
+book_render(struct book *b, const struct templates *t)
+{
+	struct pass2	 p;
+	size_t		 i, n;
+	char		*path;
+	int		 rc = 0;
+
+	memset(&p, 0, sizeof(p));
+	p.book = b;
+	p.t = t;
+	p.todo = xcalloc(b->nchapters + 1, sizeof(*p.todo));
+	for (i = n = 0; i < b->nchapters; i++)
+		if (!b->chapters[i].rendered)
+			p.todo[n++] = i;
+	p.done = b->nchapters - n;
+	p.out = xcalloc(n + 1, sizeof(*p.out));
+	pool_for(n, b->jobs, pass2, &p);
+	progress_done();
+	for (i = 0; i < n; i++) {
+		path = book_path(b, b->chapters[p.todo[i]].src);
+		diag_print(&p.out[i].diags, path);
+		if (p.out[i].error != NULL) {
+			msg(LEVEL_ERROR, path, 0, 0, "%s", p.out[i].error);
+			rc = -1;
+		}
+		free(path);
+		rendered_free(&p.out[i]);
+	}
+	free(p.out);
+	free(p.todo);
+	return rc;
+}
+
+void
+book_drop_chapters(struct book *b)
+{
+	size_t	 i;
+
+	for (i = 0; i < b->nchapters; i++)
+		chapter_free(&b->chapters[i]);
+	free(b->chapters);
+	b->chapters = NULL;
+	free(b->bysrc);
+	b->bysrc = NULL;
+	pool_free(b);
+	/* A hundred thousand chapters' strings: give the pages back. */
+	malloc_trim(0);
 }
 
 /* -------------------------------------------------------------- scanning */
@@ -749,9 +893,8 @@ choose_chapters(struct book *b, struct scan *s)
 	if (b->meta.chapters == NULL) {
 		b->chapters = xcalloc(s->narticles, sizeof(*b->chapters));
 		for (i = 0; i < s->narticles; i++)
-			b->chapters[i].src = s->articles[i];
+			b->chapters[i].src = pool_strdup(b, s->articles[i]);
 		b->nchapters = s->narticles;
-		s->narticles = 0;
 		return 0;
 	}
 	used = xcalloc(s->narticles + 1, 1);
@@ -788,7 +931,7 @@ choose_chapters(struct book *b, struct scan *s)
 			continue;
 		}
 		used[j] = 1;
-		b->chapters[b->nchapters++].src = xstrdup(name);
+		b->chapters[b->nchapters++].src = pool_strdup(b, name);
 	}
 	for (j = 0; j < s->narticles; j++)
 		if (!used[j])
@@ -830,8 +973,9 @@ name_chapters(struct book *b)
 			slug = xasprintf("%s-%zu", base, k);
 		}
 		free(base);
-		c->slug = slug;
-		strset_add(&used, slug);
+		c->slug = pool_strdup(b, slug);
+		free(slug);
+		strset_add(&used, c->slug);
 	}
 	strset_free(&used);
 }
@@ -1387,16 +1531,14 @@ chapter_free(struct chapter *c)
 		free(c->refs[i].src);
 	free(c->refs);
 	free(c->gallery);
-	free(c->src);
-	free(c->title);
-	free(c->slug);
-	free(c->lang);
+	/* Its strings are in the book's pool. */
 }
 
 struct book *
 book_load(const char *dir, const struct book_opts *o)
 {
 	struct book	*b;
+	struct chapter	*c;
 	struct scan	 s;
 	struct pass1	 p;
 	struct stat	 st;
@@ -1406,7 +1548,9 @@ book_load(const char *dir, const struct book_opts *o)
 	errors0 = msg_count(LEVEL_ERROR);
 	b = xcalloc(1, sizeof(*b));
 	b->dirfd = -1;
+	b->spillfd = -1;
 	pthread_mutex_init(&b->spill_mu, NULL);
+	pthread_mutex_init(&b->pool_mu, NULL);
 	b->jobs = o->jobs;
 	len = strlen(dir);
 	while (len > 1 && dir[len - 1] == '/')
@@ -1449,9 +1593,9 @@ book_load(const char *dir, const struct book_opts *o)
 		b->chapters[i].format = article_format_of(b->chapters[i].src);
 		b->chapters[i].lead = -1;
 	}
-	if ((b->spill = tmpfile()) == NULL) {
-		msg(LEVEL_ERROR, NULL, 0, 0, "cannot create a temporary file: "
-		    "%s", strerror(errno));
+	if ((b->spillfd = scratch_open()) < 0) {
+		msg(LEVEL_ERROR, NULL, 0, 0, "cannot create a temporary file "
+		    "in %s: %s", scratch_dir(), strerror(errno));
 		goto fail;
 	}
 	p.book = b;
@@ -1462,8 +1606,9 @@ book_load(const char *dir, const struct book_opts *o)
 	pool_for(b->nchapters, b->jobs, pass1, &p);
 	progress_done();
 	for (i = 0; i < b->nchapters; i++) {
+		c = &b->chapters[i];
 		if (p.diags[i].first != NULL)
-			diag_print(&p.diags[i], path_in(b, b->chapters[i].src));
+			diag_print(&p.diags[i], path_in(b, c->src));
 		arena_free(&p.arenas[i]);
 	}
 	free(p.arenas);
@@ -1494,6 +1639,7 @@ book_load(const char *dir, const struct book_opts *o)
 		qsort(b->chapters, n, sizeof(*b->chapters), cmp_chapter);
 
 	name_chapters(b);
+	index_chapters(b);
 	check_titles(b);
 	collect_images(b);
 	/* The folder's names were for finding photographs. */
@@ -1532,7 +1678,7 @@ book_free(struct book *b)
 
 	if (b == NULL)
 		return;
-	for (i = 0; i < b->nchapters; i++)
+	for (i = 0; b->chapters != NULL && i < b->nchapters; i++)
 		chapter_free(&b->chapters[i]);
 	free(b->chapters);
 	for (i = 0; i < b->nimages; i++)
@@ -1545,15 +1691,39 @@ book_free(struct book *b)
 	for (i = 0; i < b->nnames; i++)
 		free(b->names[i]);
 	free(b->names);
-	if (b->spill != NULL)
-		fclose(b->spill);
+	if (b->spillfd >= 0)
+		close(b->spillfd);
+	free(b->bysrc);
+	pool_free(b);
 	pthread_mutex_destroy(&b->spill_mu);
+	pthread_mutex_destroy(&b->pool_mu);
 	bookmeta_free(&b->meta);
 	arena_free(&b->arena);
 	free(b);
 }
 
 /* ----------------------------------------------------------------- links */
+
+static int
+cmp_bysrc(const void *pa, const void *pb, void *ctx)
+{
+	const struct chapter	*c = ctx;
+
+	return strcmp(c[*(const size_t *)pa].src, c[*(const size_t *)pb].src);
+}
+
+/* The chapters by file name, for finding the targets of links. */
+static void
+index_chapters(struct book *b)
+{
+	size_t	 i;
+
+	b->bysrc = xcalloc(b->nchapters + 1, sizeof(*b->bysrc));
+	for (i = 0; i < b->nchapters; i++)
+		b->bysrc[i] = i;
+	qsort_r(b->bysrc, b->nchapters, sizeof(*b->bysrc), cmp_bysrc,
+	    b->chapters);
+}
 
 /*
  * A link written in an article, as the book must write it: another
@@ -1565,8 +1735,10 @@ const char *
 book_resolve_link(const struct book *b, const char *href, char *buf,
     size_t size)
 {
-	const char	*frag, *p;
-	size_t		 n, i;
+	const struct chapter	*c;
+	const char		*frag, *p;
+	size_t			 n, lo, hi, mid;
+	int			 cmp;
 
 	for (p = href; isalnum((unsigned char)*p) || *p == '+' ||
 	    *p == '-' || *p == '.'; p++)
@@ -1579,12 +1751,20 @@ book_resolve_link(const struct book *b, const char *href, char *buf,
 		href += 2;
 	frag = strchr(href, '#');
 	n = frag != NULL ? (size_t)(frag - href) : strlen(href);
-	for (i = 0; i < b->nchapters; i++)
-		if (strlen(b->chapters[i].src) == n &&
-		    strncmp(b->chapters[i].src, href, n) == 0) {
-			snprintf(buf, size, "%s.xhtml%s", b->chapters[i].slug,
+	for (lo = 0, hi = b->nchapters; lo < hi; ) {
+		mid = (lo + hi) / 2;
+		c = &b->chapters[b->bysrc[mid]];
+		if ((cmp = strncmp(c->src, href, n)) == 0)
+			cmp = c->src[n] != '\0';
+		if (cmp == 0) {
+			snprintf(buf, size, "%s.xhtml%s", c->slug,
 			    frag != NULL ? frag : "");
 			return buf;
 		}
+		if (cmp < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
 	return NULL;
 }

@@ -1,6 +1,14 @@
 /* cover.c: a generated cover: the title, the cities, a skyline (cairo). */
+#include <sys/wait.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <spawn.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <cairo.h>
 #include <pango/pangocairo.h>
@@ -223,27 +231,22 @@ png_sink(void *ctx, const unsigned char *p, unsigned int n)
 	return CAIRO_STATUS_SUCCESS;
 }
 
-/*
- * Draws the book's cover as a PNG: the same book gives the same bytes.
- * Returns 0 with the PNG in *png (the caller frees png->p), or -1.
- */
-int
-cover_draw(const struct book *b, struct buf *png)
+/* Draws the cover in this process. */
+static int
+draw(const struct cover_text *c, struct buf *png)
 {
 	cairo_surface_t		*s;
 	cairo_t			*cr;
 	cairo_font_options_t	*fo;
 	PangoFontMap		*fm;
 	PangoContext		*ctx;
-	struct buf		 cities = { NULL, 0, 0 };
-	struct buf		 who = { NULL, 0, 0 };
 	const struct rgb	*pal;
+	char			*up;
 	uint32_t		 seed;
 	double			 y, size;
-	size_t			 i, n;
 	int			 rc;
 
-	seed = hash_str(b->title);
+	seed = hash_str(c->title);
 	pal = palettes[seed % (sizeof(palettes) / sizeof(palettes[0]))];
 	s = cairo_image_surface_create(CAIRO_FORMAT_RGB24, W, H);
 	cr = cairo_create(s);
@@ -267,18 +270,18 @@ cover_draw(const struct book *b, struct buf *png)
 	cairo_stroke(cr);
 	skyline(cr, seed, pal[0], pal[1]);
 
-	if (b->meta.publisher != NULL)
-		text_block(cr, ctx, b->meta.publisher, SERIF, 34, 0, 6, 110,
+	if (*c->publisher != '\0')
+		text_block(cr, ctx, c->publisher, SERIF, 34, 0, 6, 110,
 		    mix(pal[1], pal[0], .25), 1, 1);
 	y = 260;
-	size = fit_title(cr, ctx, b->title);
-	y += text_block_w(cr, ctx, b->title, SERIF, size, 0, 0, y, pal[1], 4,
-	    1, balanced_width(cr, ctx, b->title, size, 0), NULL);
-	if (b->meta.subtitle != NULL) {
+	size = fit_title(cr, ctx, c->title);
+	y += text_block_w(cr, ctx, c->title, SERIF, size, 0, 0, y, pal[1], 4,
+	    1, balanced_width(cr, ctx, c->title, size, 0), NULL);
+	if (*c->subtitle != '\0') {
 		y += 30;
-		y += text_block_w(cr, ctx, b->meta.subtitle, SERIF, 58, 1, 0, y,
+		y += text_block_w(cr, ctx, c->subtitle, SERIF, 58, 1, 0, y,
 		    mix(pal[1], pal[0], .12), 3, 1, balanced_width(cr, ctx,
-		    b->meta.subtitle, 58, 1), NULL);
+		    c->subtitle, 58, 1), NULL);
 	}
 
 	/* The accent rule. */
@@ -289,33 +292,14 @@ cover_draw(const struct book *b, struct buf *png)
 	y += 70;
 
 	/* The cities, in spaced capitals. */
-	n = b->nchapters < COVER_CITIES ? b->nchapters : COVER_CITIES;
-	for (i = 0; i < n; i++) {
-		if (i > 0)
-			buf_puts(&cities, "  \xC2\xB7  ");
-		buf_puts(&cities, b->chapters[i].title);
-	}
-	if (b->nchapters > n)
-		buf_printf(&cities, "  \xC2\xB7  and %zu more",
-		    b->nchapters - n);
-	{
-		char *up = g_utf8_strup(buf_str(&cities), -1);
-
-		text_block(cr, ctx, up, SERIF, 40, 0, 5, y, pal[2], 5, 1);
-		g_free(up);
-	}
+	up = g_utf8_strup(c->cities, -1);
+	text_block(cr, ctx, up, SERIF, 40, 0, 5, y, pal[2], 5, 1);
+	g_free(up);
 
 	/* The authors, low, just above the city. */
-	if (b->meta.ncreators > 0) {
-		for (i = 0; i < b->meta.ncreators; i++) {
-			if (i > 0)
-				buf_puts(&who, i + 1 == b->meta.ncreators ?
-				    " & " : ", ");
-			buf_puts(&who, b->meta.creators[i]);
-		}
-		text_block(cr, ctx, buf_str(&who), SERIF, 56, 1, 0, 1180,
+	if (*c->creators != '\0')
+		text_block(cr, ctx, c->creators, SERIF, 56, 1, 0, 1180,
 		    pal[1], 2, 1);
-	}
 
 	cairo_destroy(cr);
 	cairo_surface_flush(s);
@@ -330,8 +314,144 @@ cover_draw(const struct book *b, struct buf *png)
 	 * Not FcFini() or cairo_debug_reset_static_data(): pango keeps
 	 * fonts in caches of its own, and both abort when anything is
 	 * left.  What fontconfig and pango keep until exit is theirs;
-	 * tests/valgrind.supp and tests/lsan.supp name it.
+	 * tests/valgrind.supp and tests/lsan.supp name it.  The helper
+	 * process keeps all that out of the book's builder.
 	 */
+	return rc;
+}
+
+/* ------------------------------------------------------ the helper process */
+
+/*
+ * The cover is drawn by a helper: this program run again, fresh, as
+ * "mkcitybook --draw-cover TITLE SUBTITLE PUBLISHER CREATORS CITIES",
+ * which writes the PNG to its standard output.  Fonts, pango's caches
+ * and cairo's canvas then live and die there, and never add to the
+ * memory of a big build.  Where it cannot be started, the cover is
+ * drawn here: the bytes are the same.
+ */
+#define HELPER_ARG	"--draw-cover"
+
+int
+cover_helper(int argc, char *argv[])
+{
+	struct cover_text	 c;
+	struct buf		 png = { NULL, 0, 0 };
+	int			 rc;
+
+	if (argc != 7 || strcmp(argv[1], HELPER_ARG) != 0)
+		return -1;
+	c.title = argv[2];
+	c.subtitle = argv[3];
+	c.publisher = argv[4];
+	c.creators = argv[5];
+	c.cities = argv[6];
+	rc = draw(&c, &png) == 0 && fwrite(png.p, 1, png.len, stdout) ==
+	    png.len && fflush(stdout) == 0 ? 0 : 1;
+	buf_free(&png);
+	return rc;
+}
+
+/* Runs the helper; 0 with the PNG, -1 when it could not run or failed. */
+static int
+draw_apart(const struct cover_text *c, struct buf *png)
+{
+	posix_spawn_file_actions_t fa;
+	char		 self[PATH_MAX];
+	char		*argv[8];
+	char		 chunk[65536];
+	ssize_t		 n;
+	pid_t		 pid;
+	int		 fd[2], status, rc;
+
+	if ((n = readlink("/proc/self/exe", self, sizeof(self) - 1)) <= 0)
+		return -1;
+	self[n] = '\0';
+	if (pipe2(fd, O_CLOEXEC) < 0)
+		return -1;
+	argv[0] = (char *)"mkcitybook";
+	argv[1] = (char *)HELPER_ARG;
+	argv[2] = (char *)c->title;
+	argv[3] = (char *)c->subtitle;
+	argv[4] = (char *)c->publisher;
+	argv[5] = (char *)c->creators;
+	argv[6] = (char *)c->cities;
+	argv[7] = NULL;
+	posix_spawn_file_actions_init(&fa);
+	posix_spawn_file_actions_adddup2(&fa, fd[1], STDOUT_FILENO);
+	rc = posix_spawn(&pid, self, &fa, NULL, argv, environ);
+	posix_spawn_file_actions_destroy(&fa);
+	close(fd[1]);
+	if (rc != 0) {
+		close(fd[0]);
+		return -1;
+	}
+	png->len = 0;
+	while ((n = read(fd[0], chunk, sizeof(chunk))) != 0) {
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			break;
+		buf_put(png, chunk, (size_t)n);
+	}
+	close(fd[0]);
+	while (waitpid(pid, &status, 0) < 0)
+		if (errno != EINTR)
+			return -1;
+	if (n == 0 && WIFEXITED(status) && WEXITSTATUS(status) == 0 &&
+	    png->len > 0)
+		return 0;
+	/* It ran and failed: say so, since it never should. */
+	if (WIFSIGNALED(status))
+		msg(LEVEL_WARNING, NULL, 0, 0, "the cover's helper process "
+		    "died (signal %d); drawing the cover here",
+		    WTERMSIG(status));
+	else
+		msg(LEVEL_WARNING, NULL, 0, 0, "the cover's helper process "
+		    "failed (exit status %d); drawing the cover here",
+		    WEXITSTATUS(status));
+	return -1;
+}
+
+/*
+ * Draws the book's cover as a PNG: the same book gives the same bytes.
+ * Returns 0 with the PNG in *png (the caller frees png->p), or -1.
+ */
+int
+cover_draw(const struct book *b, struct buf *png)
+{
+	struct cover_text	 c;
+	struct buf		 cities = { NULL, 0, 0 };
+	struct buf		 who = { NULL, 0, 0 };
+	size_t			 i, n;
+	int			 rc;
+
+	c.title = b->title;
+	c.subtitle = b->meta.subtitle != NULL ? b->meta.subtitle : "";
+	c.publisher = b->meta.publisher != NULL ? b->meta.publisher : "";
+	n = b->nchapters < COVER_CITIES ? b->nchapters : COVER_CITIES;
+	for (i = 0; i < n; i++) {
+		if (i > 0)
+			buf_puts(&cities, "  \xC2\xB7  ");
+		buf_puts(&cities, b->chapters[i].title);
+	}
+	if (b->nchapters > n)
+		buf_printf(&cities, "  \xC2\xB7  and %zu more",
+		    b->nchapters - n);
+	for (i = 0; i < b->meta.ncreators; i++) {
+		if (i > 0)
+			buf_puts(&who, i + 1 == b->meta.ncreators ? " & " :
+			    ", ");
+		buf_puts(&who, b->meta.creators[i]);
+	}
+	c.cities = buf_str(&cities);
+	c.creators = buf_str(&who);
+	/* Arguments have a limit; no real title comes near it. */
+	if (strlen(c.title) + strlen(c.subtitle) + strlen(c.publisher) +
+	    cities.len + who.len > 64 * 1024 || draw_apart(&c, png) < 0)
+		rc = draw(&c, png);
+	else
+		rc = 0;
 	buf_free(&cities);
 	buf_free(&who);
 	return rc;

@@ -25,10 +25,11 @@
  */
 /* Writes are buffered: libzip writes each local header, the data, then
  * seeks back to finish the header, which lands inside the buffer. */
-#define OUTBUF		(1024 * 1024)
+#define OUTBUF		(256 * 1024)
 
 struct outfile {
-	char		*path;		/* the book */
+	char		*name;		/* the book, as the user named it */
+	char		*path;		/* the book, links followed */
 	char		*dir;		/* its folder */
 	int		 fd;
 	char		*buf;		/* bytes not yet written */
@@ -73,11 +74,10 @@ out_fail(struct outfile *o, int ze, int err, const char *what)
 	return -1;
 }
 
+/* The unnamed file, taken when the output is claimed. */
 static int
-out_begin(struct outfile *o)
+out_unnamed(struct outfile *o)
 {
-	char	*base;
-
 	o->fd = open(o->dir, O_TMPFILE | O_RDWR | O_CLOEXEC, o->mode);
 	if (o->fd >= 0) {
 		o->tmpfile = 1;
@@ -87,7 +87,18 @@ out_begin(struct outfile *o)
 	    errno != ENOENT)
 		return out_fail(o, ZIP_ER_TMPOPEN, errno, "cannot create "
 		    "the book");
-	/* No O_TMPFILE here: a named temporary beside the book. */
+	return 0;
+}
+
+/* When libzip begins: without O_TMPFILE, a named temporary beside the
+ * book, made as late as can be. */
+static int
+out_begin(struct outfile *o)
+{
+	char	*base;
+
+	if (o->fd >= 0)
+		return 0;
 	base = strrchr(o->path, '/');
 	base = base != NULL ? base + 1 : o->path;
 	o->tmpname = xasprintf("%s/.%s.XXXXXX", o->dir, base);
@@ -139,10 +150,26 @@ check_head(int fd)
 	return 0;
 }
 
+/* Gives an unnamed file a name; 0, or -1 with errno set. */
+static int
+link_fd(int fd, const char *name)
+{
+	char	 proc[64];
+
+	snprintf(proc, sizeof(proc), "/proc/self/fd/%d", fd);
+	if (linkat(AT_FDCWD, proc, AT_FDCWD, name, AT_SYMLINK_FOLLOW) == 0)
+		return 0;
+	/* No /proc: the same by the descriptor (needs CAP_DAC_READ_SEARCH). */
+	if (errno == ENOENT && linkat(fd, "", AT_FDCWD, name,
+	    AT_EMPTY_PATH) == 0)
+		return 0;
+	return -1;
+}
+
 static int
 out_commit(struct outfile *o)
 {
-	char	 proc[64], *tmp;
+	char	*tmp;
 	int	 dirfd, k;
 
 	if (check_head(o->fd) < 0) {
@@ -153,15 +180,18 @@ out_commit(struct outfile *o)
 	if (fsync(o->fd) < 0)
 		return out_fail(o, ZIP_ER_WRITE, errno, "cannot write");
 	if (o->tmpfile) {
-		/* Give the finished book a name beside its place. */
-		snprintf(proc, sizeof(proc), "/proc/self/fd/%d", o->fd);
+		/* Where there is no book yet, the finished one takes its
+		 * name in one step; else it gets one beside it, then
+		 * replaces the old one in one step. */
+		if (link_fd(o->fd, o->path) == 0)
+			goto named;
+		if (errno != EEXIST)
+			return out_fail(o, ZIP_ER_RENAME, errno, "cannot name "
+			    "the book");
 		for (k = 0;; k++) {
 			tmp = xasprintf("%s.%ld.%d.tmp", o->path,
 			    (long)getpid(), k);
-			if (linkat(AT_FDCWD, proc, AT_FDCWD, tmp,
-			    AT_SYMLINK_FOLLOW) == 0 ||
-			    (errno == ENOENT && linkat(o->fd, "", AT_FDCWD,
-			    tmp, AT_EMPTY_PATH) == 0))
+			if (link_fd(o->fd, tmp) == 0)
 				break;
 			free(tmp);
 			if (errno != EEXIST || k > 100)
@@ -179,6 +209,7 @@ out_commit(struct outfile *o)
 	} else if (rename(o->tmpname, o->path) < 0)
 		return out_fail(o, ZIP_ER_RENAME, errno, "cannot replace the "
 		    "book");
+named:
 	close(o->fd);
 	o->fd = -1;
 	if (o->tmpname != NULL) {
@@ -200,20 +231,8 @@ out_commit(struct outfile *o)
 static int
 out_flush(struct outfile *o)
 {
-	size_t	 done;
-	ssize_t	 n;
-
-	for (done = 0; done < o->len; done += (size_t)n) {
-		n = pwrite(o->fd, o->buf + done, o->len - done,
-		    (off_t)(o->base + done));
-		if (n < 0) {
-			if (errno == EINTR) {
-				n = 0;
-				continue;
-			}
-			return out_fail(o, ZIP_ER_WRITE, errno, "cannot write");
-		}
-	}
+	if (pwrite_all(o->fd, o->buf, o->len, o->base) < 0)
+		return out_fail(o, ZIP_ER_WRITE, errno, "cannot write");
 	o->base += o->len;
 	o->len = o->pos = 0;
 	return 0;
@@ -316,181 +335,106 @@ out_cb(void *ud, void *data, zip_uint64_t len, zip_source_cmd_t cmd)
 
 /* ------------------------------------------------------------ the entries */
 
-enum ekind {
-	E_CONTAINER,
-	E_OPF,
-	E_CSS,
-	E_COVER,
-	E_TITLEPAGE,
-	E_CHAPTER,
-	E_COLOPHON,
-	E_NAV,
-	E_NCX,
+/*
+ * Every part but the images is deflated into the book's spill before
+ * the zip is opened: the pages, the package, the navigation and the
+ * chapters.  libzip then copies each as it is.  It reads one entry at a
+ * time, so the entries share the writer's read position, and are small
+ * (a book may have a hundred thousand).
+ */
+enum fixed {
+	F_CONTAINER,
+	F_OPF,
+	F_CSS,
+	F_COVER,
+	F_TITLEPAGE,
+	F_COLOPHON,
+	F_NAV,
+	F_NCX,
+	F_N
 };
+
+struct entry;
 
 struct writer {
-	const struct book	*b;
-	const struct templates	*t;
-	struct pipeline		*pipe;		/* renders what pass one did not */
-	size_t			*deferred;	/* those chapters, in order */
-	size_t			 ndeferred;
-	size_t			 done;		/* chapters written */
-	uint64_t		 bytes;		/* compressed bytes so far */
-	char			*why;		/* first failure, for the user */
-	char			*where;		/* its file */
-	zip_error_t		 error;		/* of the entry being written */
+	struct book	*b;
+	struct entry	*entries;	/* F_N fixed parts, then chapters */
+	size_t		 nchapters;
+	const struct entry *cur;	/* the entry libzip is reading */
+	uint64_t	 rpos;		/* and where */
+	size_t		 done;		/* chapters written */
+	uint64_t	 bytes;		/* compressed bytes written */
+	char		*why;		/* first failure, for the user */
+	zip_error_t	 error;
 };
 
-/*
- * One zip entry whose content is made when libzip asks for it: either
- * deflated here, or a chapter deflated in pass one, read from the spill.
- * Small, for there may be a hundred thousand; libzip writes them one at
- * a time, so they share the writer's error.
- */
 struct entry {
 	struct writer	*w;
-	struct zout	*z;		/* while it is made and read */
-	uint64_t	 usize;		/* sizes and CRC, for libzip's stats */
-	uint64_t	 csize;
-	uint64_t	 rpos;		/* read position in the spill */
-	uint32_t	 crc;
-	uint32_t	 index;		/* of the chapter */
-	uint32_t	 nth;		/* of the deferred chapters */
-	unsigned char	 kind;		/* enum ekind */
-	unsigned char	 made;
-	unsigned char	 spilled;	/* the bytes are in the book's spill */
+	struct part	 p;
 };
 
+/* The fixed parts, each deflated straight into the spill. */
 static int
-fail(struct writer *w, const char *where, char *why)
+make_parts(struct writer *w, const struct templates *t)
 {
-	if (w->why == NULL) {
-		w->why = why;
-		w->where = where != NULL ? xstrdup(where) : NULL;
-	} else
-		free(why);
-	return -1;
-}
+	struct book	*b = w->b;
+	struct zout	 z;
+	enum fixed	 k;
+	int		 rc;
 
-/*
- * A chapter: pass one has it deflated in the spill, or the pipeline
- * renders it now (it links to other chapters or shows images).
- */
-static int
-make_chapter(struct entry *e)
-{
-	struct writer		*w = e->w;
-	const struct chapter	*c = &w->b->chapters[e->index];
-	struct rendered		*r;
-	char			*path;
-
-	if (c->rendered) {
-		e->spilled = 1;
-		e->csize = c->zlen;
-		e->usize = c->usize;
-		e->crc = c->zcrc;
-	} else {
-		r = pipeline_take(w->pipe, e->nth);
-		path = book_path(w->b, c->src);
-		diag_print(&r->diags, path);
-		if (r->error != NULL) {
-			fail(w, path, r->error);
-			free(path);
-			r->error = NULL;
-			rendered_free(r);
-			free(r);
+	for (k = 0; k < F_N; k++) {
+		if (k == F_COVER && b->cover == NULL)
+			continue;
+		if (book_part_begin(b, &z) < 0) {
+			book_spill_failed(z.err);
 			return -1;
 		}
-		free(path);
-		e->z = xmalloc(sizeof(*e->z));
-		*e->z = r->z;
-		memset(&r->z, 0, sizeof(r->z));
-		rendered_free(r);
-		free(r);
-	}
-	w->done++;
-	progress_update("writing %zu/%zu chapters, %.1f MB",
-	    w->done, w->b->nchapters, (double)w->bytes / 1e6);
-	return 0;
-}
-
-static int
-make(struct entry *e)
-{
-	struct writer	*w = e->w;
-	int		 rc, spill;
-
-	if (e->kind == E_CHAPTER)
-		rc = make_chapter(e);
-	else {
-		spill = e->kind == E_NAV || e->kind == E_NCX ||
-		    e->kind == E_OPF;
-		e->z = xmalloc(sizeof(*e->z));
-		if (zout_init(e->z, spill) < 0)
-			return fail(w, NULL, xasprintf("cannot create a "
-			    "temporary file: %s", strerror(e->z->err)));
-		switch (e->kind) {
-		case E_CONTAINER:
-			rc = package_container(e->z);
+		switch (k) {
+		case F_CONTAINER:
+			rc = package_container(&z);
 			break;
-		case E_OPF:
-			rc = package_opf(w->b, e->z);
+		case F_OPF:
+			rc = package_opf(b, &z);
 			break;
-		case E_CSS:
-			rc = zout_write(e->z, w->t->css, w->t->csslen);
+		case F_CSS:
+			rc = zout_write(&z, t->css, t->csslen);
 			break;
-		case E_COVER:
-			rc = page_cover(w->b, w->t, e->z);
+		case F_COVER:
+			rc = page_cover(b, t, &z);
 			break;
-		case E_TITLEPAGE:
-			rc = page_titlepage(w->b, w->t, e->z);
+		case F_TITLEPAGE:
+			rc = page_titlepage(b, t, &z);
 			break;
-		case E_COLOPHON:
-			rc = page_colophon(w->b, w->t, e->z);
+		case F_COLOPHON:
+			rc = page_colophon(b, t, &z);
 			break;
-		case E_NAV:
-			rc = package_nav(w->b, w->t, e->z);
+		case F_NAV:
+			rc = package_nav(b, t, &z);
 			break;
-		case E_NCX:
-			rc = package_ncx(w->b, e->z);
+		case F_NCX:
+			rc = package_ncx(b, &z);
 			break;
 		default:
 			rc = -1;
 			break;
 		}
-		if (rc < 0 || zout_finish(e->z) < 0)
-			return fail(w, NULL, xasprintf("cannot write a part of "
-			    "the book: %s", strerror(e->z->err ? e->z->err :
-			    EIO)));
+		if (rc < 0 || book_part_end(b, &z, &w->entries[k].p) < 0) {
+			book_spill_failed(z.err ? z.err : EIO);
+			zout_free(&z);
+			return -1;
+		}
+		zout_free(&z);
 	}
-	if (rc < 0)
-		return -1;
-	if (e->z != NULL) {
-		e->csize = e->z->csize;
-		e->usize = e->z->usize;
-		e->crc = e->z->crc;
-	}
-	w->bytes += e->csize;
 	return 0;
-}
-
-static void
-entry_release(struct entry *e)
-{
-	if (e->z != NULL) {
-		zout_free(e->z);
-		free(e->z);
-		e->z = NULL;
-	}
 }
 
 static zip_int64_t
 entry_cb(void *ud, void *data, zip_uint64_t len, zip_source_cmd_t cmd)
 {
 	struct entry	*e = ud;
-	zip_error_t	*err = &e->w->error;
+	struct writer	*w = e->w;
 	zip_stat_t	*st;
-	long		 n;
+	size_t		 i;
 
 	switch (cmd) {
 	case ZIP_SOURCE_SUPPORTS:
@@ -498,16 +442,8 @@ entry_cb(void *ud, void *data, zip_uint64_t len, zip_source_cmd_t cmd)
 		    ZIP_SOURCE_READ, ZIP_SOURCE_CLOSE, ZIP_SOURCE_STAT,
 		    ZIP_SOURCE_ERROR, ZIP_SOURCE_FREE, -1);
 	case ZIP_SOURCE_STAT:
-		/* libzip asks just before it writes the entry: make it now. */
-		if (!e->made) {
-			if (make(e) < 0) {
-				zip_error_set(err, ZIP_ER_INTERNAL, 0);
-				return -1;
-			}
-			e->made = 1;
-		}
 		if (len < sizeof(*st)) {
-			zip_error_set(err, ZIP_ER_INVAL, 0);
+			zip_error_set(&w->error, ZIP_ER_INVAL, 0);
 			return -1;
 		}
 		st = data;
@@ -516,52 +452,49 @@ entry_cb(void *ud, void *data, zip_uint64_t len, zip_source_cmd_t cmd)
 		st->valid = ZIP_STAT_SIZE | ZIP_STAT_COMP_SIZE |
 		    ZIP_STAT_COMP_METHOD | ZIP_STAT_CRC |
 		    ZIP_STAT_ENCRYPTION_METHOD;
-		st->size = e->usize;
-		st->comp_size = e->csize;
+		st->size = e->p.usize;
+		st->comp_size = e->p.zlen;
 		st->comp_method = ZIP_CM_DEFLATE;
-		st->crc = e->crc;
+		st->crc = e->p.crc;
 		st->encryption_method = ZIP_EM_NONE;
 		return sizeof(*st);
 	case ZIP_SOURCE_OPEN:
-		e->rpos = 0;
-		if (e->z != NULL) {
-			e->z->rpos = 0;
-			if (e->z->spill != NULL &&
-			    fseeko(e->z->spill, 0, SEEK_SET) < 0) {
-				zip_error_set(err, ZIP_ER_SEEK, errno);
-				return -1;
-			}
+		w->cur = e;
+		w->rpos = 0;
+		i = (size_t)(e - w->entries);
+		if (i >= F_N && i - F_N < w->nchapters) {
+			w->done++;
+			progress_update("writing %zu/%zu chapters, %.1f MB",
+			    w->done, w->nchapters, (double)w->bytes / 1e6);
 		}
 		return 0;
 	case ZIP_SOURCE_READ:
-		if (e->spilled) {
-			if (len > e->csize - e->rpos)
-				len = e->csize - e->rpos;
-			if (book_spill_read(e->w->b, e->w->b->chapters[
-			    e->index].spill_off + e->rpos, data, len) < 0) {
-				zip_error_set(err, ZIP_ER_READ, errno);
-				return -1;
-			}
-			e->rpos += len;
-			return (zip_int64_t)len;
-		}
-		if ((n = zout_read(e->z, data, len)) < 0) {
-			zip_error_set(err, ZIP_ER_READ, e->z->err);
+		if (w->cur != e) {
+			zip_error_set(&w->error, ZIP_ER_INTERNAL, 0);
 			return -1;
 		}
-		return n;
+		if (len > e->p.zlen - w->rpos)
+			len = e->p.zlen - w->rpos;
+		if (book_spill_read(w->b, e->p.off + w->rpos, data, len) < 0) {
+			if (w->why == NULL)
+				w->why = xasprintf("cannot read a temporary "
+				    "file in %s: %s", scratch_dir(),
+				    strerror(errno));
+			zip_error_set(&w->error, ZIP_ER_READ, errno);
+			return -1;
+		}
+		w->rpos += len;
+		return (zip_int64_t)len;
 	case ZIP_SOURCE_CLOSE:
-		/* The sizes stay for libzip's last stat; the bytes go. */
-		entry_release(e);
+		w->cur = NULL;
+		w->bytes += e->p.zlen;
 		return 0;
 	case ZIP_SOURCE_ERROR:
-		return zip_error_to_data(err, data, len);
+		return zip_error_to_data(&w->error, data, len);
 	case ZIP_SOURCE_FREE:
-		entry_release(e);
-		free(e);
-		return 0;
+		return 0;		/* the entries are one array */
 	default:
-		zip_error_set(err, ZIP_ER_OPNOTSUPP, 0);
+		zip_error_set(&w->error, ZIP_ER_OPNOTSUPP, 0);
 		return -1;
 	}
 }
@@ -598,28 +531,21 @@ add_source(struct zipctx *z, const char *name, zip_source_t *src,
 		z->err = 1;
 }
 
-static struct entry *
-add_entry(struct zipctx *z, struct writer *w, const char *name,
-    enum ekind kind, size_t index)
+/* A part from the spill. */
+static void
+add_entry(struct zipctx *z, const char *name, struct entry *e)
 {
-	struct entry	*e;
 	zip_source_t	*src;
 	zip_error_t	 err;
 
 	if (z->err)
-		return NULL;
-	e = xcalloc(1, sizeof(*e));
-	e->w = w;
-	e->kind = (unsigned char)kind;
-	e->index = (uint32_t)index;
+		return;
 	zip_error_init(&err);
 	if ((src = zip_source_function_create(entry_cb, e, &err)) == NULL) {
-		free(e);
 		z->err = 1;
-		return NULL;
+		return;
 	}
 	add_source(z, name, src, 0);
-	return e;
 }
 
 /* A file of the content folder, stored: images are compressed already. */
@@ -656,24 +582,6 @@ dos_time(time_t t, zip_uint16_t *dtime, zip_uint16_t *ddate)
 	    tm.tm_sec / 2);
 	*ddate = (zip_uint16_t)((tm.tm_year - 80) << 9 | (tm.tm_mon + 1) << 5 |
 	    tm.tm_mday);
-}
-
-static void *
-render_job(size_t k, void *ctx)
-{
-	struct writer	*w = ctx;
-	struct rendered	*r;
-
-	r = xmalloc(sizeof(*r));
-	render_chapter(w->b, w->t, w->deferred[k], r);
-	return r;
-}
-
-static void
-release_job(void *p)
-{
-	rendered_free(p);
-	free(p);
 }
 
 /* Checks the output path before any work: a folder that exists, and no
@@ -724,134 +632,166 @@ check_output(const char *path, char **real, char **dir)
 	return 0;
 }
 
-int
-epub_output_ok(const char *path)
+struct outfile *
+epub_claim(const char *path)
 {
-	char	*real, *dir;
-	int	 rc;
-
-	rc = check_output(path, &real, &dir);
-	free(real);
-	free(dir);
-	return rc;
-}
-
-int
-epub_write(const struct book *b, const struct templates *t,
-    const char *path)
-{
-	struct outfile	 o;
-	struct writer	 w;
-	struct zipctx	 z;
-	struct entry	*e;
-	zip_source_t	*src;
-	zip_error_t	 zerr;
+	struct outfile	*o;
 	mode_t		 mask;
-	char		 name[512];
-	size_t		 i;
-	int		 rc;
 
-	memset(&o, 0, sizeof(o));
-	memset(&w, 0, sizeof(w));
-	memset(&z, 0, sizeof(z));
-	o.fd = -1;
-	if (check_output(path, &o.path, &o.dir) < 0) {
-		free(o.path);
-		free(o.dir);
-		return -1;
-	}
+	o = xcalloc(1, sizeof(*o));
+	o->fd = -1;
+	o->name = xstrdup(path);
+	zip_error_init(&o->error);
 	mask = umask(0);
 	umask(mask);
-	o.mode = 0666 & ~mask;
-	zip_error_init(&o.error);
-	zip_error_init(&zerr);
-
-	w.b = b;
-	w.t = t;
-	zip_error_init(&w.error);
-	w.deferred = xcalloc(b->nchapters + 1, sizeof(*w.deferred));
-	if ((src = zip_source_function_create(out_cb, &o, &zerr)) == NULL ||
-	    (z.za = zip_open_from_source(src, ZIP_CREATE | ZIP_TRUNCATE,
-	    &zerr)) == NULL) {
-		msg(LEVEL_ERROR, path, 0, 0, "cannot write the book: %s",
-		    zip_error_strerror(&zerr));
-		if (src != NULL)
-			zip_source_free(src);
-		free(w.deferred);
-		free(o.path);
-		free(o.dir);
-		return -1;
+	o->mode = 0666 & ~mask;
+	if (check_output(path, &o->path, &o->dir) < 0)
+		goto fail;
+	if (out_unnamed(o) < 0) {
+		msg(LEVEL_ERROR, path, 0, 0, "%s", o->why);
+		goto fail;
 	}
-	dos_time(b->modified, &z.dtime, &z.ddate);
+	return o;
+fail:
+	epub_abandon(o);
+	return NULL;
+}
+
+void
+epub_abandon(struct outfile *o)
+{
+	if (o == NULL)
+		return;
+	out_discard(o);
+	zip_error_fini(&o->error);
+	free(o->why);
+	free(o->name);
+	free(o->path);
+	free(o->dir);
+	free(o);
+}
+
+/* The chapters' names, packed, to outlive the chapters. */
+static char *
+pack_slugs(const struct book *b)
+{
+	size_t	 i, len;
+	char	*p, *q;
+
+	for (i = len = 0; i < b->nchapters; i++)
+		len += strlen(b->chapters[i].slug) + 1;
+	p = q = xmalloc(len + 1);
+	for (i = 0; i < b->nchapters; i++)
+		q = stpcpy(q, b->chapters[i].slug) + 1;
+	return p;
+}
+
+/* Everything in the book, in its fixed order, for libzip. */
+static int
+add_all(struct zipctx *z, struct writer *w, const char *slugs)
+{
+	const struct book	*b = w->b;
+	struct entry		*e = w->entries;
+	char			 name[512];
+	size_t			 i;
 
 	/* The order is fixed: mimetype, container.xml, the package, then
-	 * the parts in reading order, and the navigation last, because it
-	 * is made from the chapters as they are written. */
-	add_source(&z, "mimetype", zip_source_buffer(z.za,
+	 * the parts in reading order, and the navigation last. */
+	add_source(z, "mimetype", zip_source_buffer(z->za,
 	    "application/epub+zip", 20, 0), 1);
-	add_entry(&z, &w, "META-INF/container.xml", E_CONTAINER, 0);
-	add_entry(&z, &w, "EPUB/content.opf", E_OPF, 0);
-	add_entry(&z, &w, "EPUB/css/book.css", E_CSS, 0);
+	add_entry(z, "META-INF/container.xml", &e[F_CONTAINER]);
+	add_entry(z, "EPUB/content.opf", &e[F_OPF]);
+	add_entry(z, "EPUB/css/book.css", &e[F_CSS]);
 	if (b->cover != NULL) {
 		snprintf(name, sizeof(name), "EPUB/%s", b->cover->href);
 		if (b->cover->data.len > 0)
-			add_source(&z, name, zip_source_buffer(z.za,
+			add_source(z, name, zip_source_buffer(z->za,
 			    b->cover->data.p, b->cover->data.len, 0), 1);
 		else
-			add_file(&z, b, name, b->cover->src);
+			add_file(z, b, name, b->cover->src);
 	}
 	for (i = 0; i < b->nimages; i++) {
 		snprintf(name, sizeof(name), "EPUB/%s", b->images[i].href);
-		add_file(&z, b, name, b->images[i].src);
+		add_file(z, b, name, b->images[i].src);
 	}
 	if (b->cover != NULL)
-		add_entry(&z, &w, "EPUB/text/cover.xhtml", E_COVER, 0);
-	add_entry(&z, &w, "EPUB/text/titlepage.xhtml", E_TITLEPAGE, 0);
-	for (i = 0; i < b->nchapters; i++) {
-		snprintf(name, sizeof(name), "EPUB/text/%s.xhtml",
-		    b->chapters[i].slug);
-		if ((e = add_entry(&z, &w, name, E_CHAPTER, i)) != NULL &&
-		    !b->chapters[i].rendered) {
-			e->nth = (uint32_t)w.ndeferred;
-			w.deferred[w.ndeferred++] = i;
-		}
+		add_entry(z, "EPUB/text/cover.xhtml", &e[F_COVER]);
+	add_entry(z, "EPUB/text/titlepage.xhtml", &e[F_TITLEPAGE]);
+	for (i = 0; i < w->nchapters; i++) {
+		snprintf(name, sizeof(name), "EPUB/text/%s.xhtml", slugs);
+		add_entry(z, name, &e[F_N + i]);
+		slugs += strlen(slugs) + 1;
 	}
-	add_entry(&z, &w, "EPUB/text/colophon.xhtml", E_COLOPHON, 0);
-	add_entry(&z, &w, "EPUB/nav.xhtml", E_NAV, 0);
-	add_entry(&z, &w, "EPUB/toc.ncx", E_NCX, 0);
-	if (z.err) {
-		msg(LEVEL_ERROR, path, 0, 0, "cannot write the book: %s",
+	add_entry(z, "EPUB/text/colophon.xhtml", &e[F_COLOPHON]);
+	add_entry(z, "EPUB/nav.xhtml", &e[F_NAV]);
+	add_entry(z, "EPUB/toc.ncx", &e[F_NCX]);
+	return z->err ? -1 : 0;
+}
+
+int
+epub_write(struct outfile *o, struct book *b, const struct templates *t)
+{
+	struct writer	 w;
+	struct zipctx	 z;
+	zip_source_t	*src;
+	zip_error_t	 zerr;
+	char		*slugs;
+	size_t		 i;
+	int		 rc;
+
+	memset(&w, 0, sizeof(w));
+	memset(&z, 0, sizeof(z));
+	zip_error_init(&zerr);
+	zip_error_init(&w.error);
+
+	/* Everything into the spill first: pass two, the fixed parts. */
+	w.b = b;
+	w.nchapters = b->nchapters;
+	w.entries = xcalloc(F_N + b->nchapters, sizeof(*w.entries));
+	for (i = 0; i < F_N + b->nchapters; i++)
+		w.entries[i].w = &w;
+	if (book_render(b, t) < 0 || make_parts(&w, t) < 0) {
+		rc = -1;
+		goto done;
+	}
+	for (i = 0; i < b->nchapters; i++)
+		w.entries[F_N + i].p = b->chapters[i].xhtml;
+	/* From here the chapters are bytes in the spill and names: the
+	 * rest of what they held goes, before libzip's share comes. */
+	slugs = pack_slugs(b);
+	book_drop_chapters(b);
+
+	if ((src = zip_source_function_create(out_cb, o, &zerr)) == NULL ||
+	    (z.za = zip_open_from_source(src, ZIP_CREATE | ZIP_TRUNCATE,
+	    &zerr)) == NULL) {
+		msg(LEVEL_ERROR, o->name, 0, 0, "cannot write the book: %s",
+		    zip_error_strerror(&zerr));
+		if (src != NULL)
+			zip_source_free(src);
+		free(slugs);
+		rc = -1;
+		goto done;
+	}
+	dos_time(b->modified, &z.dtime, &z.ddate);
+	rc = add_all(&z, &w, slugs);
+	free(slugs);
+	if (rc < 0) {
+		msg(LEVEL_ERROR, o->name, 0, 0, "cannot write the book: %s",
 		    zip_strerror(z.za));
 		zip_discard(z.za);
-		free(w.deferred);
-		free(o.path);
-		free(o.dir);
-		return -1;
+		goto done;
 	}
-
-	/* What pass one left renders ahead on the workers, in a bounded
-	 * window. */
-	w.pipe = pipeline_start(w.ndeferred, b->jobs,
-	    (size_t)(b->jobs > 1 ? 4 * b->jobs : 1), render_job, &w);
-	rc = zip_close(z.za);
-	if (rc < 0) {
-		if (w.why != NULL)
-			msg(LEVEL_ERROR, w.where != NULL ? w.where : path, 0, 0,
-			    "%s", w.why);
-		else
-			msg(LEVEL_ERROR, path, 0, 0, "%s", o.why != NULL ?
-			    o.why : zip_strerror(z.za));
+	if ((rc = zip_close(z.za)) < 0) {
+		msg(LEVEL_ERROR, o->name, 0, 0, "%s", w.why != NULL ? w.why :
+		    o->why != NULL ? o->why : zip_strerror(z.za));
 		zip_discard(z.za);
 	}
-	pipeline_stop(w.pipe, release_job);
 	progress_done();
-	out_discard(&o);
-	free(w.deferred);
+done:
+	epub_abandon(o);
+	free(w.entries);
 	free(w.why);
-	free(w.where);
 	zip_error_fini(&w.error);
-	free(o.why);
-	free(o.path);
-	free(o.dir);
+	zip_error_fini(&zerr);
 	return rc < 0 ? -1 : 0;
 }

@@ -26,15 +26,15 @@ struct zout {
 	uint64_t	 usize;		/* uncompressed size */
 	uint64_t	 csize;		/* compressed size */
 	struct buf	 mem;		/* compressed bytes, or ... */
-	FILE		*spill;		/* ... a temporary file for them */
-	size_t		 rpos;		/* read position in mem */
+	int		 fd;		/* ... a file they go to, at ... */
+	uint64_t	 off;		/* ... this offset */
 	int		 err;		/* errno of the first failure */
 };
 
-int	 zout_init(struct zout *, int);
+/* Compressed bytes go to memory, or with fd >= 0 to that file at off. */
+int	 zout_init(struct zout *, int, uint64_t);
 int	 zout_write(struct zout *, const void *, size_t);
 int	 zout_finish(struct zout *);
-long	 zout_read(struct zout *, void *, size_t);
 void	 zout_free(struct zout *);
 void	 zout_cleanup(void);
 
@@ -118,29 +118,30 @@ struct imgref {
 	int		 has_alt;
 };
 
-/* A chapter, as the book keeps it from pass one to the end: small, since
- * a book may have a hundred thousand. */
+/* Deflated bytes in the book's spill file, ready for the zip. */
+struct part {
+	uint64_t	 off;
+	uint64_t	 zlen;		/* deflated size */
+	uint64_t	 usize;		/* its size before */
+	uint32_t	 crc;		/* its CRC-32 before */
+};
+
+/* A chapter, as the book keeps it from pass one until the zip is
+ * written: small, since a book may have a hundred thousand. */
 struct chapter {
-	char		*src;		/* file name in the content folder */
-	char		*title;		/* plain text, typography applied */
-	char		*slug;		/* file name in the book, no .xhtml */
-	char		*lang;		/* its own language, or NULL */
+	const char	*src;		/* file name in the content folder */
+	const char	*title;		/* plain text, typography applied */
+	const char	*slug;		/* file name in the book, no .xhtml */
+	const char	*lang;		/* its own language, or NULL */
 	enum article_format format;
 	double		 order;
 	int		 has_order;
 	uint64_t	 src_size;	/* to notice edits during the build */
 	uint32_t	 src_crc;
-	/*
-	 * What pass one rendered, in the book's spill file: the deflated
-	 * XHTML (when it depends on nothing but the article), then the
-	 * outline of its headings ("level\tid\tlabel" lines).
-	 */
-	int		 rendered;	/* the XHTML is in the spill */
-	uint64_t	 spill_off;
-	uint64_t	 zlen;		/* deflated size */
-	uint64_t	 usize;		/* its size before */
-	uint32_t	 zcrc;		/* its CRC-32 before */
-	uint32_t	 olen;		/* outline size, after the XHTML */
+	int		 rendered;	/* xhtml is in the spill */
+	struct part	 xhtml;		/* the chapter, deflated */
+	uint64_t	 ooff;		/* its outline in the spill: */
+	uint32_t	 olen;		/* "level\tid\tlabel" lines */
 	int		 maxlevel;	/* deepest heading in the outline */
 	int		 skip;		/* empty, draft or not listed */
 	struct imgref	*refs;		/* images it shows */
@@ -180,15 +181,24 @@ struct book {
 	int		 jobs;
 	char	       **names;		/* the folder's entries, sorted */
 	size_t		 nnames;
-	FILE		*spill;		/* what pass one rendered */
+	size_t		*bysrc;		/* chapters by file name, for links */
+	int		 spillfd;	/* what the passes rendered */
 	uint64_t	 spill_end;
 	pthread_mutex_t	 spill_mu;
+	struct pool_block *pool;	/* the chapters' strings */
+	pthread_mutex_t	 pool_mu;
 	int		 maxlevel;	/* deepest heading in the book */
 };
 
 /* Reads the folder: metadata, every article (pass one), order, names.
  * Prints all problems; returns NULL when any was an error. */
 struct book	*book_load(const char *, const struct book_opts *);
+/* Pass two: renders the chapters pass one could not (they link to
+ * others or show images) into the spill.  -1 after printing why. */
+int		 book_render(struct book *, const struct templates *);
+/* Frees what the chapters hold, once every part is in the spill;
+ * only nchapters stays. */
+void		 book_drop_chapters(struct book *);
 void		 book_free(struct book *);
 /* A file's bytes as an article: the encoding (front matter's, else
  * enc), a check that it is text, decoding, and the reader its name
@@ -198,6 +208,13 @@ struct article	*article_from_bytes(const char *, const char *, size_t,
 /* The path of a file of the folder, as messages show it; the caller
  * frees. */
 char		*book_path(const struct book *, const char *);
+/* A part made whole on the calling thread, straight into the spill:
+ * begin gives a deflater, end finishes it and says where it went.
+ * Nothing else may write the spill meanwhile.  -1 with z->err set. */
+int		 book_part_begin(struct book *, struct zout *);
+int		 book_part_end(struct book *, struct zout *, struct part *);
+/* The message for a failed write to the spill. */
+void		 book_spill_failed(int);
 /* A chapter's outline from the spill into the buffer; 0, or -1. */
 int		 book_outline(const struct book *, size_t, struct buf *);
 /* Reads part of the spill; 0, or -1 with errno set. */
@@ -218,16 +235,27 @@ const char	*book_resolve_link(const struct book *, const char *, char *,
 
 /* ------------------------------------------------------------ cover.c */
 
-/* Draws the cover as a PNG into the buffer; 0, or -1. */
+/* The words on a generated cover; "" for what is missing. */
+struct cover_text {
+	const char	*title;
+	const char	*subtitle;
+	const char	*publisher;
+	const char	*creators;	/* "A, B & C" */
+	const char	*cities;	/* "Anshan  ·  Qitaihe" */
+};
+
+/* Draws the cover as a PNG into the buffer, in a helper process where
+ * it can; 0, or -1. */
 int	 cover_draw(const struct book *, struct buf *);
+/* The helper: with argv as cover_draw runs it, draws and returns the
+ * exit status; -1 when argv is not the helper's. */
+int	 cover_helper(int, char *[]);
 
 /* ------------------------------------------------------------ pages.c */
 
-/* One rendered chapter: its compressed XHTML and its outline. */
+/* One chapter rendered in pass two: its deflated XHTML. */
 struct rendered {
-	size_t		 index;
 	struct zout	 z;
-	struct buf	 outline;	/* "level\tid\tlabel\n" records */
 	char		*error;		/* set when rendering failed */
 	struct diags	 diags;		/* warnings found while rendering */
 	struct arena	 arena;
@@ -262,23 +290,33 @@ int	 package_container(struct zout *);
 
 /* ------------------------------------------------------------ epub.c */
 
-/* Writes the book to path atomically; -1 after printing the error. */
-int	 epub_write(const struct book *, const struct templates *,
-	    const char *);
-/* Checks early that the book can be written there; -1 with a message. */
-int	 epub_output_ok(const char *);
+/* Claims the output before any work: checks the path and opens an
+ * unnamed file in its folder, which only a finished book turns into
+ * the file.  NULL after printing why. */
+struct outfile;
+struct outfile	*epub_claim(const char *);
+/* Gives up a claim, leaving the path as it was. */
+void		 epub_abandon(struct outfile *);
+/* Renders what is left of the book, then writes it and gives it its
+ * name, in one step; -1 after printing why.  Either way the claim is
+ * spent, and the chapters are dropped on the way. */
+int		 epub_write(struct outfile *, struct book *,
+		    const struct templates *);
+
+/* ------------------------------------------------------------ file.c */
+
+/* pread and pwrite, all of it; 0, or -1 with errno set. */
+int	 pread_all(int, void *, size_t, uint64_t);
+int	 pwrite_all(int, const void *, size_t, uint64_t);
+/* The folder for scratch files: TMPDIR, else /tmp. */
+const char *scratch_dir(void);
+/* An unnamed scratch file there, read and write; -1 with errno set. */
+int	 scratch_open(void);
 
 /* ------------------------------------------------------------ pool.c */
 
 /* Runs fn(i, ctx) for every i < n on up to jobs threads. */
 void	 pool_for(size_t, int, void (*)(size_t, void *), void *);
-
-/* Produces results 0..n-1 ahead of an in-order consumer. */
-struct pipeline;
-struct pipeline	*pipeline_start(size_t, int, size_t,
-		    void *(*)(size_t, void *), void *);
-void		*pipeline_take(struct pipeline *, size_t);
-void		 pipeline_stop(struct pipeline *, void (*)(void *));
 
 /* ----------------------------------------------------------- decode.c */
 

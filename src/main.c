@@ -1,6 +1,7 @@
 /* main.c: options, usage and exit code. */
 #include <errno.h>
 #include <getopt.h>
+#include <malloc.h>
 #include <stdarg.h>
 #include <signal.h>
 #include <stdlib.h>
@@ -199,11 +200,15 @@ main(int argc, char *argv[])
 	struct book_opts o;
 	struct templates t;
 	struct book	*b;
+	struct outfile	*of;
 	const char	*out, *tpldir, *export, *why;
 	char		*end;
 	long		 jobs;
 	int		 c, mode, verbosity;
 
+	/* The cover's helper process (cover.c), not for users. */
+	if (argc > 1 && strcmp(argv[1], "--draw-cover") == 0)
+		return cover_helper(argc, argv) == 0 ? 0 : EXIT_INPUT;
 	msg_init(argv[0]);
 	/* A full disk or ulimit -f must be an error, not a dead process. */
 	signal(SIGXFSZ, SIG_IGN);
@@ -284,6 +289,14 @@ main(int argc, char *argv[])
 	msg_set_verbosity(verbosity);
 	o.jobs = jobs < 1 ? 1 : jobs > 64 ? 64 : (int)jobs;
 	xmlInitParser();
+	/*
+	 * Fixed malloc thresholds: big blocks are mapped and given back
+	 * when freed, and every arena's free top is trimmed.  glibc's
+	 * moving thresholds otherwise rise after the first big free, and
+	 * the worker threads' arenas keep megabytes they no longer use.
+	 */
+	mallopt(M_MMAP_THRESHOLD, 256 * 1024);
+	mallopt(M_TRIM_THRESHOLD, 1024 * 1024);
 
 	if (export != NULL) {
 		if (argc > 0 || out != NULL)
@@ -304,17 +317,20 @@ main(int argc, char *argv[])
 
 	progress_enable(verbosity >= 0 && isatty(STDERR_FILENO));
 	/* Cheap checks first: a bad -o should not cost a whole build. */
-	if (check_epoch() < 0 || epub_output_ok(out) < 0)
+	if (check_epoch() < 0 || (of = epub_claim(out)) == NULL)
 		return EXIT_INPUT;
-	if (templates_load(&t, tpldir) < 0)
+	if (templates_load(&t, tpldir) < 0) {
+		epub_abandon(of);
 		return EXIT_INPUT;
+	}
 	o.templates = &t;
 	if ((b = book_load(argv[0], &o)) == NULL) {
+		epub_abandon(of);
 		templates_free(&t);
 		msg(LEVEL_ERROR, NULL, 0, 0, "no book written");
 		return EXIT_INPUT;
 	}
-	c = epub_write(b, &t, out);
+	c = epub_write(of, b, &t);
 	if (c == 0)
 		msg_info("wrote %s: %zu chapters", out, b->nchapters);
 	book_free(b);

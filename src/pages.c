@@ -466,18 +466,16 @@ render_chapter(const struct book *b, const struct templates *t, size_t i,
 	char		*err;
 
 	memset(out, 0, sizeof(*out));
-	out->index = i;
 	if ((art = book_read_chapter(b, i, &err)) == NULL) {
 		out->error = err;
 		return;
 	}
 	article_assign_ids(art, (const char *const *)t->chapter_ids);
-	if (zout_init(&out->z, 0) < 0 ||
+	if (zout_init(&out->z, -1, 0) < 0 ||
 	    chapter_write(b, t, &b->chapters[i], art, out, sink_zout,
 	    &out->z) < 0 || zout_finish(&out->z) < 0)
 		out->error = xasprintf("cannot render: %s",
 		    strerror(out->z.err ? out->z.err : ENOMEM));
-	chapter_outline(b, art, &out->outline);
 	article_free(art);
 }
 
@@ -485,7 +483,6 @@ void
 rendered_free(struct rendered *out)
 {
 	zout_free(&out->z);
-	buf_free(&out->outline);
 	free(out->error);
 	arena_free(&out->arena);
 }

@@ -12,7 +12,7 @@
 
 /* ----------------------------------------------------------- the deflater */
 
-/* Compressed output goes to memory, or to a temporary file when big. */
+/* Deflate works in chunks of this size. */
 #define ZCHUNK		(64 * 1024)
 
 /*
@@ -83,19 +83,17 @@ zout_cleanup(void)
 }
 
 int
-zout_init(struct zout *z, int spill)
+zout_init(struct zout *z, int fd, uint64_t off)
 {
 	memset(z, 0, sizeof(*z));
+	z->fd = fd;
+	z->off = off;
 	z->crc = (uint32_t)crc32(0L, Z_NULL, 0);
 	if ((z->z = zstream_get()) == NULL) {
 		z->err = ENOMEM;
 		return -1;
 	}
 	z->live = 1;
-	if (spill && (z->spill = tmpfile()) == NULL) {
-		z->err = errno;
-		return -1;
-	}
 	return 0;
 }
 
@@ -104,14 +102,14 @@ zout_emit(struct zout *z, const unsigned char *p, size_t n)
 {
 	if (n == 0)
 		return 0;
-	z->csize += n;
-	if (z->spill != NULL) {
-		if (fwrite(p, 1, n, z->spill) != n) {
-			z->err = errno ? errno : EIO;
+	if (z->fd >= 0) {
+		if (pwrite_all(z->fd, p, n, z->off + z->csize) < 0) {
+			z->err = errno;
 			return -1;
 		}
 	} else
 		buf_put(&z->mem, p, n);
+	z->csize += n;
 	return 0;
 }
 
@@ -168,11 +166,6 @@ zout_finish(struct zout *z)
 	zstream_put(z->z);
 	z->z = NULL;
 	z->live = 0;
-	if (z->spill != NULL && (fflush(z->spill) != 0 ||
-	    fseeko(z->spill, 0, SEEK_SET) != 0)) {
-		z->err = errno;
-		return -1;
-	}
 	return 0;
 }
 
@@ -183,31 +176,7 @@ zout_free(struct zout *z)
 		zstream_put(z->z);
 	z->z = NULL;
 	z->live = 0;
-	if (z->spill != NULL)
-		fclose(z->spill);
-	z->spill = NULL;
 	buf_free(&z->mem);
-}
-
-/* Reads back compressed bytes; returns the count, 0 at the end, -1. */
-long
-zout_read(struct zout *z, void *p, size_t n)
-{
-	size_t	 got;
-
-	if (z->spill != NULL) {
-		got = fread(p, 1, n, z->spill);
-		if (got == 0 && ferror(z->spill)) {
-			z->err = errno ? errno : EIO;
-			return -1;
-		}
-		return (long)got;
-	}
-	got = z->mem.len - z->rpos < n ? z->mem.len - z->rpos : n;
-	if (got > 0)
-		memcpy(p, z->mem.p + z->rpos, got);
-	z->rpos += got;
-	return (long)got;
 }
 
 /* ------------------------------------------------------- building trees */

@@ -42,14 +42,14 @@ done
 [ -x "$MKC" ] || { echo "run.sh: no $MKC; run make first" >&2; exit 2; }
 
 T=$(mktemp -d "${TMPDIR:-/tmp}/mkcitybook-test.XXXXXX") || exit 2
-trap 'chmod -R u+rwx "$T" 2>/dev/null; rm -rf "$T"' EXIT
+trap 'chmod -R u+rwx "$T" 2>/dev/null; [ -n "${KEEP:-}" ] || rm -rf "$T"' EXIT
 mkdir -p "$T/books"
 
 if [ -n "${VALGRIND:-}" ]; then
 	command -v valgrind >/dev/null ||
 	    { echo "run.sh: valgrind is missing: make deps" >&2; exit 2; }
 	MKC_VGLOG=$T/valgrind
-	MKC_WRAP="valgrind -q --error-exitcode=99 --leak-check=full
+	MKC_WRAP="valgrind -q --error-exitcode=99 --leak-check=full --trace-children=yes
 	    --show-leak-kinds=definite,indirect
 	    --errors-for-leak-kinds=definite,indirect
 	    --suppressions=$top/tests/valgrind.supp --log-file=$MKC_VGLOG.%p"

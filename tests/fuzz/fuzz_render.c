@@ -50,6 +50,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct article		*art;
 	struct rendered		 out;
 	struct buf		 xhtml = { NULL, 0, 0 };
+	struct buf		 outline = { NULL, 0, 0 };
 	xmlDocPtr		 doc;
 
 	if (!ready) {
@@ -70,7 +71,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (chapter_write(&book, &tpl, &chapter, art, &out, sink_buf,
 	    &xhtml) < 0)
 		abort();
-	chapter_outline(&book, art, &out.outline);
+	chapter_outline(&book, art, &outline);
 	/* Whatever came in, what goes out is XML. */
 	doc = xmlReadMemory(xhtml.p, (int)xhtml.len, "fuzz.xhtml", "UTF-8",
 	    XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
@@ -78,6 +79,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		abort();
 	xmlFreeDoc(doc);
 	buf_free(&xhtml);
+	buf_free(&outline);
 	rendered_free(&out);
 	article_free(art);
 	return 0;

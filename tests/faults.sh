@@ -76,22 +76,24 @@ if [ -x "$top/build/gencities" ]; then
 	printf 'title: Big\n' >"$T/f/big/book.yaml"
 	half=$(( $(du -sb "$T/f/big" | cut -f1) / 2 ))
 
-	# Once while reading: when it has read half the articles' bytes.
+	# Once while reading: when it has read half the articles' bytes
+	# since it opened its unnamed book (valgrind reads much before).
 	# shellcheck disable=SC2086
 	${MKC_WRAP:-} "$MKC" -q -j 1 "$T/f/big" -o "$T/f/out/book.epub" \
 	    >/dev/null 2>&1 &
 	pid=$!
-	held=
-	for i in $(seq 1 3000); do
-		# Under valgrind the program is valgrind's child.
-		p=$(pgrep -P $pid mkcitybook 2>/dev/null || echo $pid)
-		r=$(awk '/^rchar/ { print $2 }' /proc/$p/io 2>/dev/null)
-		if [ "${r:-0}" -gt "$half" ]; then
-			ls -l /proc/$p/fd 2>/dev/null |
-			    grep -q "$T/f/out/#.*(deleted)" && held=1
-			break
-		fi
+	held= base=
+	for i in $(seq 1 6000); do
 		kill -0 $pid 2>/dev/null || break
+		r=$(awk '/^rchar/ { print $2 }' /proc/$pid/io 2>/dev/null)
+		if ls -l /proc/$pid/fd 2>/dev/null |
+		    grep -q "$T/f/out/#.*(deleted)"; then
+			[ -n "$base" ] || base=${r:-0}
+			if [ "${r:-0}" -gt $((base + half)) ]; then
+				held=1
+				break
+			fi
+		fi
 		sleep 0.02
 	done
 	pkill -KILL -P $pid 2>/dev/null

@@ -36,6 +36,8 @@ mkc() {
 	# shellcheck disable=SC2086
 	${MKC_WRAP:-} "$MKC" "$@" >"$T/out" 2>"$T/err"
 	rc=$?
+	# Every message, for docs.sh.
+	cat "$T/err" >>"$T/messages"
 }
 
 # Compares a file with its golden, or rewrites the golden (--update).

@@ -3,7 +3,7 @@
 #
 # usage: tests/run.sh [--update] [--verbose] [SECTION...]
 #   SECTION: unit parse typo seeds book repro errors faults install
-#            epubcheck (default: all, in that order), and readers
+#            epubcheck docs (default: all, in that order), and readers
 #            (make check-readers)
 #   --update   rewrite the goldens from what mkcitybook does now; review
 #              the result with "git diff" before committing it
@@ -38,7 +38,7 @@ for a in "$@"; do
 	esac
 done
 [ -n "$sections" ] ||
-	sections="unit parse typo seeds book repro errors faults install epubcheck"
+	sections="unit parse typo seeds book repro errors faults install epubcheck docs"
 [ -x "$MKC" ] || { echo "run.sh: no $MKC; run make first" >&2; exit 2; }
 
 T=$(mktemp -d "${TMPDIR:-/tmp}/mkcitybook-test.XXXXXX") || exit 2

@@ -18,7 +18,7 @@ CC	?= cc
 B	?= build
 PROG	?= mkcitybook
 CFLAGS	?= -O2 -g
-PKGS	= libxml-2.0 libzip libcmark yaml-0.1 zlib pangocairo
+PKGS	= libxml-2.0 libzip libcmark yaml-0.1 zlib libdeflate libpng pangocairo
 WARN	= -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
 	  -Wpointer-arith -Wformat=2 -Wno-format-nonliteral
 # Evaluated when used, so that "make deps cities.epub" works in one go.

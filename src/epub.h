@@ -25,6 +25,7 @@ struct zout {
 	uint32_t	 crc;		/* of the uncompressed bytes */
 	uint64_t	 usize;		/* uncompressed size */
 	uint64_t	 csize;		/* compressed size */
+	struct buf	 raw;		/* a small part, whole, until the end */
 	struct buf	 mem;		/* compressed bytes, or ... */
 	int		 fd;		/* ... a file they go to, at ... */
 	uint64_t	 off;		/* ... this offset */

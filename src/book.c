@@ -538,9 +538,11 @@ spill_chapter(struct pass1 *p, struct chapter *c, struct article *art,
 
 	article_assign_ids(art, (const char *const *)p->t->chapter_ids);
 	chapter_outline(b, art, &outline);
-	for (q = buf_str(&outline); *q != '\0'; q = strchr(q, '\n') + 1)
+	for (q = buf_str(&outline); *q != '\0'; q = strchr(q, '\n') + 1) {
+		c->nheads++;
 		if ((level = atoi(q)) > c->maxlevel)
 			c->maxlevel = level;
+	}
 	memset(&z, 0, sizeof(z));
 	c->rendered = c->nrefs == 0 && !has_local_link(art->body->child) &&
 	    !has_photos(b, c);
@@ -1625,9 +1627,11 @@ book_load(const char *dir, const struct book_opts *o)
 		b->chapters[n++] = b->chapters[i];
 	}
 	b->nchapters = n;
-	for (i = 0; i < n; i++)
+	for (i = 0; i < n; i++) {
 		if (b->chapters[i].maxlevel > b->maxlevel)
 			b->maxlevel = b->chapters[i].maxlevel;
+		b->nheads += b->chapters[i].nheads;
+	}
 	if (msg_count(LEVEL_ERROR) > errors0)
 		goto fail;
 	if (n == 0) {

@@ -144,6 +144,7 @@ struct chapter {
 	uint64_t	 ooff;		/* its outline in the spill: */
 	uint32_t	 olen;		/* "level\tid\tlabel" lines */
 	int		 maxlevel;	/* deepest heading in the outline */
+	uint32_t	 nheads;	/* headings in the outline */
 	int		 skip;		/* empty, draft or not listed */
 	struct imgref	*refs;		/* images it shows */
 	size_t		 nrefs;
@@ -189,6 +190,7 @@ struct book {
 	struct pool_block *pool;	/* the chapters' strings */
 	pthread_mutex_t	 pool_mu;
 	int		 maxlevel;	/* deepest heading in the book */
+	size_t		 nheads;	/* headings in all the outlines */
 };
 
 /* Reads the folder: metadata, every article (pass one), order, names.

@@ -633,6 +633,19 @@ struct ncxbuild {
 	unsigned long	 order;		/* playOrder */
 };
 
+/*
+ * EPUB 2 readers load the whole NCX when the book opens, and a huge one
+ * is slow to open and to scroll.  Past this many entries it lists the
+ * chapters alone; the EPUB 3 contents keep every level.
+ */
+#define NCX_MAX		5000
+
+static int
+ncx_sections(const struct book *b)
+{
+	return b->nchapters + b->nheads + 2 <= NCX_MAX;
+}
+
 static xmlNodePtr
 nav_point(xmlNodePtr parent, int depth, unsigned long order,
     const char *label, const char *src)
@@ -697,7 +710,7 @@ ncx_slot(struct xw *x, xmlNodePtr s, void *ctx)
 			    src);
 			continue;
 		}
-		if (slug == NULL)
+		if (slug == NULL || !ncx_sections(b))
 			continue;
 		lvl = ol.level < 2 ? 2 : ol.level > 7 ? 7 : ol.level;
 		for (k = lvl - 1; k > 1 && nb.np[k] == NULL; k--)
@@ -736,8 +749,8 @@ package_ncx(const struct book *b, struct zout *z)
 	xml_lang(ncx, b->lang);
 	nl(ncx, 1);
 	head = el(ncx, "head");
-	snprintf(depth, sizeof(depth), "%d", b->maxlevel < 1 ? 1 :
-	    b->maxlevel);
+	snprintf(depth, sizeof(depth), "%d", b->maxlevel < 1 ||
+	    !ncx_sections(b) ? 1 : b->maxlevel);
 	{
 		static const char *const names[] = {
 			"dtb:uid", "dtb:depth", "dtb:totalPageCount",

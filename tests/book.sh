@@ -39,6 +39,24 @@ check "photos: a link to a heading of another chapter" sh -c \
 check "photos: every image has its alt text" \
     [ "$(cat "$px"/*.xhtml | grep -o '<img [^>]*>' | grep -vc 'alt=')" = 0 ]
 
+# A book whose contents would give the NCX over 5,000 entries: the NCX
+# lists the chapters alone (EPUB 2 readers load it whole), and the EPUB 3
+# contents keep every section.
+mkdir -p "$T/rooms"
+{ printf -- '---\ntitle: Many Rooms\n---\n\n'
+  seq 1 5000 | awk '{ printf "## Room %d\n\nRoom %d is quiet.\n\n", $1, $1 }'
+} >"$T/rooms/rooms.md"
+mkc "$T/rooms" --title Rooms -o "$T/rooms.epub"
+expect_rc "rooms" 0
+keep_book "$T/rooms.epub"
+unpack "$T/rooms.epub" "$T/rooms.x"
+check "rooms: the NCX has the chapters alone" \
+    [ "$(grep -c '<navPoint' "$T/rooms.x/EPUB/toc.ncx")" = 3 ]
+check "rooms: the NCX says one level" \
+    grep -q '<meta name="dtb:depth" content="1"/>' "$T/rooms.x/EPUB/toc.ncx"
+check "rooms: the contents have every section" \
+    [ "$(grep -c 'href="text/many-rooms.xhtml#room-' "$T/rooms.x/EPUB/nav.xhtml")" = 5000 ]
+
 # The book the project ships.
 mkc content -o "$T/cities.epub"
 expect_rc "content: builds" 0

@@ -1482,43 +1482,70 @@ collect_images(struct book *b)
 	}
 }
 
-/* The cover: book.yaml's, else cover.jpg or cover.png, else drawn. */
-static int
-pick_cover(struct book *b)
+/* The cover image the folder gives: book.yaml's, else cover.jpg or
+ * cover.png; NULL when the cover is to be drawn. */
+static const char *
+given_cover(const struct book *b)
 {
 	static const char *const names[] = {
 		"cover.jpg", "cover.jpeg", "cover.png", NULL
 	};
+	size_t	 i;
+
+	if (b->meta.cover != NULL)
+		return b->meta.cover;
+	for (i = 0; names[i] != NULL; i++)
+		if (faccessat(b->dirfd, names[i], F_OK, 0) == 0)
+			return names[i];
+	return NULL;
+}
+
+static int
+pick_cover(struct book *b)
+{
 	struct image	*im;
 	const char	*src, *ext;
-	unsigned	 line;
-	size_t		 i;
 
-	src = b->meta.cover;
-	line = b->meta.cover_line;
-	for (i = 0; src == NULL && names[i] != NULL; i++)
-		if (faccessat(b->dirfd, names[i], F_OK, 0) == 0)
-			src = names[i];
 	im = arena_zalloc(&b->arena, sizeof(*im));
-	if (src != NULL) {
+	if ((src = given_cover(b)) != NULL) {
 		if (load_image(b, "cover image", src, b->meta.cover != NULL ?
-		    path_in(b, "book.yaml") : b->dir, line, im) < 0)
+		    path_in(b, "book.yaml") : b->dir, b->meta.cover_line,
+		    im) < 0)
 			return -1;
 		ext = strcmp(im->media_type, "image/png") == 0 ? "png" : "jpg";
 	} else {
-		if (cover_draw(b, &im->data) < 0) {
+		/* Drawn: by the helper started before pass one, which
+		 * draws while the book is put together. */
+		if (b->cover_job != NULL)
+			cover_send(b->cover_job, b);
+		else if (cover_draw(b, &im->data) < 0) {
 			msg(LEVEL_ERROR, NULL, 0, 0, "cannot draw the cover");
 			return -1;
 		}
 		im->media_type = "image/png";
 		im->width = 1200;
 		im->height = 1920;
-		im->size = im->data.len;
 		ext = "png";
 	}
 	im->href = arena_printf(&b->arena, "images/cover.%s", ext);
 	im->id = arena_strdup(&b->arena, "cover-image");
 	b->cover = im;
+	return 0;
+}
+
+int
+book_cover_ready(struct book *b)
+{
+	struct cover_job	*j = b->cover_job;
+
+	if (j == NULL)
+		return 0;
+	b->cover_job = NULL;
+	if (cover_wait(j, &b->cover->data) < 0) {
+		msg(LEVEL_ERROR, NULL, 0, 0, "cannot draw the cover");
+		return -1;
+	}
+	b->cover->size = b->cover->data.len;
 	return 0;
 }
 
@@ -1600,6 +1627,9 @@ book_load(const char *dir, const struct book_opts *o)
 		    "in %s: %s", scratch_dir(), strerror(errno));
 		goto fail;
 	}
+	/* A cover to draw: its helper starts now, to load while we read. */
+	if (given_cover(b) == NULL)
+		b->cover_job = cover_start();
 	p.book = b;
 	p.t = o->templates;
 	p.done = 0;
@@ -1690,6 +1720,7 @@ book_free(struct book *b)
 	free(b->images);
 	if (b->cover != NULL)
 		buf_free(&b->cover->data);
+	cover_abort(b->cover_job);
 	if (b->dirfd >= 0)
 		close(b->dirfd);
 	for (i = 0; i < b->nnames; i++)

@@ -1,4 +1,5 @@
 /* cover.c: a generated cover: the title, the cities, a skyline (cairo). */
+#include <sys/socket.h>
 #include <sys/wait.h>
 
 #include <errno.h>
@@ -12,6 +13,7 @@
 
 #include <cairo.h>
 #include <pango/pangocairo.h>
+#include <png.h>
 
 #include "epub.h"
 
@@ -25,6 +27,15 @@
 #define COVER_CITIES	24
 
 #define SERIF		"EB Garamond 12, EB Garamond, Noto Serif CJK SC, serif"
+
+/* The words on a cover; "" for what is missing. */
+struct cover_text {
+	const char	*title;
+	const char	*subtitle;
+	const char	*publisher;
+	const char	*creators;	/* "A, B & C" */
+	const char	*cities;	/* "Anshan  ·  Qitaihe" */
+};
 
 struct rgb {
 	double		 r, g, b;
@@ -224,43 +235,144 @@ skyline(cairo_t *cr, uint32_t seed, struct rgb bg, struct rgb fg)
 	cairo_fill(cr);
 }
 
-static cairo_status_t
-png_sink(void *ctx, const unsigned char *p, unsigned int n)
+static void
+png_sink(png_structp png, png_bytep p, size_t n)
 {
-	buf_put(ctx, p, n);
-	return CAIRO_STATUS_SUCCESS;
+	buf_put(png_get_io_ptr(png), p, n);
 }
 
-/* Draws the cover in this process. */
-static int
-draw(const struct cover_text *c, struct buf *png)
+static void
+png_flush(png_structp png)
 {
+	(void)png;
+}
+
+static void
+png_fail(png_structp png, png_const_charp why)
+{
+	(void)why;
+	png_longjmp(png, 1);
+}
+
+/*
+ * The canvas as an RGB PNG.  Not cairo's own writer: that one tries
+ * every filter on every row, and took half the time of the whole cover.
+ * The "up" filter at zlib's level 6 makes the same size at twice the
+ * speed (flat colour and antialiased text).
+ */
+static int
+write_png(cairo_surface_t *s, struct buf *out)
+{
+	png_structp	 png;
+	png_infop	 info;
+	unsigned char	*row;
+	int		 y, stride;
+
+	if ((png = png_create_write_struct(PNG_LIBPNG_VER_STRING, NULL,
+	    png_fail, png_fail)) == NULL)
+		return -1;
+	if ((info = png_create_info_struct(png)) == NULL) {
+		png_destroy_write_struct(&png, NULL);
+		return -1;
+	}
+	if (setjmp(png_jmpbuf(png))) {
+		png_destroy_write_struct(&png, &info);
+		return -1;
+	}
+	out->len = 0;
+	png_set_write_fn(png, out, png_sink, png_flush);
+	png_set_IHDR(png, info, W, H, 8, PNG_COLOR_TYPE_RGB,
+	    PNG_INTERLACE_NONE, PNG_COMPRESSION_TYPE_DEFAULT,
+	    PNG_FILTER_TYPE_DEFAULT);
+	png_set_filter(png, PNG_FILTER_TYPE_BASE, PNG_FILTER_UP);
+	png_set_compression_level(png, 6);
+	png_write_info(png, info);
+	/* cairo's RGB24 is a 32-bit xRGB word per pixel: BGRx in memory
+	 * on little-endian machines, xRGB on big-endian ones. */
+#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+	png_set_filler(png, 0, PNG_FILLER_AFTER);
+	png_set_bgr(png);
+#else
+	png_set_filler(png, 0, PNG_FILLER_BEFORE);
+#endif
+	row = cairo_image_surface_get_data(s);
+	stride = cairo_image_surface_get_stride(s);
+	for (y = 0; y < H; y++)
+		png_write_row(png, row + (size_t)y * (size_t)stride);
+	png_write_end(png, info);
+	png_destroy_write_struct(&png, &info);
+	return 0;
+}
+
+/* The canvas and the fonts: what takes long to set up. */
+struct easel {
 	cairo_surface_t		*s;
 	cairo_t			*cr;
 	cairo_font_options_t	*fo;
 	PangoFontMap		*fm;
 	PangoContext		*ctx;
+};
+
+static void
+easel_open(struct easel *e)
+{
+	e->s = cairo_image_surface_create(CAIRO_FORMAT_RGB24, W, H);
+	e->cr = cairo_create(e->s);
+	/* A private font map, and fixed rendering options: the system's
+	 * fontconfig preferences must not change the picture. */
+	e->fm = pango_cairo_font_map_new();
+	e->ctx = pango_font_map_create_context(e->fm);
+	e->fo = cairo_font_options_create();
+	cairo_font_options_set_antialias(e->fo, CAIRO_ANTIALIAS_GRAY);
+	cairo_font_options_set_hint_style(e->fo, CAIRO_HINT_STYLE_NONE);
+	cairo_font_options_set_hint_metrics(e->fo, CAIRO_HINT_METRICS_OFF);
+	pango_cairo_context_set_font_options(e->ctx, e->fo);
+	pango_cairo_context_set_resolution(e->ctx, 72);
+}
+
+/* Loads the fonts and touches the canvas, before the words come: the
+ * helper does this while the articles are read. */
+static void
+easel_warm(struct easel *e)
+{
+	static const struct rgb	 black = { 0, 0, 0 };
+
+	text_block(e->cr, e->ctx, "Ag", SERIF, 40, 0, 0, 0, black, 0, 0);
+	text_block(e->cr, e->ctx, "Ag", SERIF, 40, 1, 0, 0, black, 0, 0);
+	cairo_set_source_rgb(e->cr, 0, 0, 0);
+	cairo_paint(e->cr);
+}
+
+static void
+easel_close(struct easel *e)
+{
+	cairo_destroy(e->cr);
+	cairo_surface_destroy(e->s);
+	cairo_font_options_destroy(e->fo);
+	g_object_unref(e->ctx);
+	g_object_unref(e->fm);
+	/*
+	 * Not FcFini() or cairo_debug_reset_static_data(): pango keeps
+	 * fonts in caches of its own, and both abort when anything is
+	 * left.  What fontconfig and pango keep until exit is theirs;
+	 * tests/valgrind.supp and tests/lsan.supp name it.  The helper
+	 * process keeps all that out of the book's builder.
+	 */
+}
+
+/* Draws the cover on the easel, then writes it as a PNG. */
+static int
+paint(struct easel *e, const struct cover_text *c, struct buf *png)
+{
+	cairo_t			*cr = e->cr;
+	PangoContext		*ctx = e->ctx;
 	const struct rgb	*pal;
 	char			*up;
 	uint32_t		 seed;
 	double			 y, size;
-	int			 rc;
 
 	seed = hash_str(c->title);
 	pal = palettes[seed % (sizeof(palettes) / sizeof(palettes[0]))];
-	s = cairo_image_surface_create(CAIRO_FORMAT_RGB24, W, H);
-	cr = cairo_create(s);
-	/* A private font map, and fixed rendering options: the system's
-	 * fontconfig preferences must not change the picture. */
-	fm = pango_cairo_font_map_new();
-	ctx = pango_font_map_create_context(fm);
-	fo = cairo_font_options_create();
-	cairo_font_options_set_antialias(fo, CAIRO_ANTIALIAS_GRAY);
-	cairo_font_options_set_hint_style(fo, CAIRO_HINT_STYLE_NONE);
-	cairo_font_options_set_hint_metrics(fo, CAIRO_HINT_METRICS_OFF);
-	pango_cairo_context_set_font_options(ctx, fo);
-	pango_cairo_context_set_resolution(ctx, 72);
-
 	set_rgb(cr, pal[0]);
 	cairo_paint(cr);
 	/* A thin frame, inset; the city stands in front of it. */
@@ -301,22 +413,20 @@ draw(const struct cover_text *c, struct buf *png)
 		text_block(cr, ctx, c->creators, SERIF, 56, 1, 0, 1180,
 		    pal[1], 2, 1);
 
-	cairo_destroy(cr);
-	cairo_surface_flush(s);
-	png->len = 0;
-	rc = cairo_surface_write_to_png_stream(s, png_sink, png) ==
-	    CAIRO_STATUS_SUCCESS ? 0 : -1;
-	cairo_surface_destroy(s);
-	cairo_font_options_destroy(fo);
-	g_object_unref(ctx);
-	g_object_unref(fm);
-	/*
-	 * Not FcFini() or cairo_debug_reset_static_data(): pango keeps
-	 * fonts in caches of its own, and both abort when anything is
-	 * left.  What fontconfig and pango keep until exit is theirs;
-	 * tests/valgrind.supp and tests/lsan.supp name it.  The helper
-	 * process keeps all that out of the book's builder.
-	 */
+	cairo_surface_flush(e->s);
+	return write_png(e->s, png);
+}
+
+/* Draws the cover in this process. */
+static int
+draw(const struct cover_text *c, struct buf *png)
+{
+	struct easel	 e;
+	int		 rc;
+
+	easel_open(&e);
+	rc = paint(&e, c, png);
+	easel_close(&e);
 	return rc;
 }
 
@@ -324,83 +434,213 @@ draw(const struct cover_text *c, struct buf *png)
 
 /*
  * The cover is drawn by a helper: this program run again, fresh, as
- * "mkcitybook --draw-cover TITLE SUBTITLE PUBLISHER CREATORS CITIES",
- * which writes the PNG to its standard output.  Fonts, pango's caches
- * and cairo's canvas then live and die there, and never add to the
- * memory of a big build.  Where it cannot be started, the cover is
- * drawn here: the bytes are the same.
+ * "mkcitybook --draw-cover".  It starts before the articles are read,
+ * so that loading its libraries and fonts overlaps that work; reads the
+ * cover's words from its standard input (title, subtitle, publisher,
+ * creators and cities, each ended by a NUL) once the chapters are
+ * known; and writes the PNG to its standard output while the book is
+ * being put together.  Fonts, pango's caches and cairo's canvas live
+ * and die there, and never add to the memory of a big build.  Where
+ * it cannot be started, the cover is drawn here: the bytes are the
+ * same.
  */
 #define HELPER_ARG	"--draw-cover"
+#define NFIELDS		5
+
+struct cover_job {
+	pid_t		 pid;
+	int		 in;		/* its standard input (a socket) */
+	int		 out;		/* its standard output */
+	struct buf	 words;		/* what was sent, NUL-separated */
+};
+
+/* Reads all of a descriptor into the buffer; 0, or -1. */
+static int
+read_all(int fd, struct buf *b)
+{
+	char	 chunk[65536];
+	ssize_t	 n;
+
+	while ((n = read(fd, chunk, sizeof(chunk))) != 0) {
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return -1;
+		buf_put(b, chunk, (size_t)n);
+	}
+	return 0;
+}
+
+/* The words of a NUL-separated buffer; 0, or -1 when they are not five. */
+static int
+split_words(const struct buf *b, struct cover_text *c)
+{
+	const char	*f[NFIELDS], *p = b->p, *end = b->p + b->len;
+	int		 i;
+
+	for (i = 0; i < NFIELDS; i++) {
+		if (p == NULL || p >= end ||
+		    (f[i] = p, p = memchr(p, '\0', (size_t)(end - p))) == NULL)
+			return -1;
+		p++;
+	}
+	c->title = f[0];
+	c->subtitle = f[1];
+	c->publisher = f[2];
+	c->creators = f[3];
+	c->cities = f[4];
+	return 0;
+}
 
 int
 cover_helper(int argc, char *argv[])
 {
 	struct cover_text	 c;
+	struct easel		 e;
+	struct buf		 words = { NULL, 0, 0 };
 	struct buf		 png = { NULL, 0, 0 };
 	int			 rc;
 
-	if (argc != 7 || strcmp(argv[1], HELPER_ARG) != 0)
+	if (argc != 2 || strcmp(argv[1], HELPER_ARG) != 0)
 		return -1;
-	c.title = argv[2];
-	c.subtitle = argv[3];
-	c.publisher = argv[4];
-	c.creators = argv[5];
-	c.cities = argv[6];
-	rc = draw(&c, &png) == 0 && fwrite(png.p, 1, png.len, stdout) ==
-	    png.len && fflush(stdout) == 0 ? 0 : 1;
+	easel_open(&e);
+	easel_warm(&e);
+	/* No words (the build failed first): nothing to draw. */
+	rc = read_all(STDIN_FILENO, &words) == 0 &&
+	    split_words(&words, &c) == 0 && paint(&e, &c, &png) == 0 &&
+	    fwrite(png.p, 1, png.len, stdout) == png.len &&
+	    fflush(stdout) == 0 ? 0 : 1;
+	easel_close(&e);
+	buf_free(&words);
 	buf_free(&png);
 	return rc;
 }
 
-/* Runs the helper; 0 with the PNG, -1 when it could not run or failed. */
-static int
-draw_apart(const struct cover_text *c, struct buf *png)
+struct cover_job *
+cover_start(void)
 {
 	posix_spawn_file_actions_t fa;
+	struct cover_job *j;
 	char		 self[PATH_MAX];
-	char		*argv[8];
-	char		 chunk[65536];
+	char		*argv[3];
 	ssize_t		 n;
-	pid_t		 pid;
-	int		 fd[2], status, rc;
+	int		 in[2], out[2], rc;
 
 	if ((n = readlink("/proc/self/exe", self, sizeof(self) - 1)) <= 0)
-		return -1;
+		return NULL;
 	self[n] = '\0';
-	if (pipe2(fd, O_CLOEXEC) < 0)
-		return -1;
+	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, in) < 0)
+		return NULL;
+	if (pipe2(out, O_CLOEXEC) < 0) {
+		close(in[0]);
+		close(in[1]);
+		return NULL;
+	}
 	argv[0] = (char *)"mkcitybook";
 	argv[1] = (char *)HELPER_ARG;
-	argv[2] = (char *)c->title;
-	argv[3] = (char *)c->subtitle;
-	argv[4] = (char *)c->publisher;
-	argv[5] = (char *)c->creators;
-	argv[6] = (char *)c->cities;
-	argv[7] = NULL;
+	argv[2] = NULL;
+	j = xcalloc(1, sizeof(*j));
 	posix_spawn_file_actions_init(&fa);
-	posix_spawn_file_actions_adddup2(&fa, fd[1], STDOUT_FILENO);
-	rc = posix_spawn(&pid, self, &fa, NULL, argv, environ);
+	posix_spawn_file_actions_adddup2(&fa, in[1], STDIN_FILENO);
+	posix_spawn_file_actions_adddup2(&fa, out[1], STDOUT_FILENO);
+	rc = posix_spawn(&j->pid, self, &fa, NULL, argv, environ);
 	posix_spawn_file_actions_destroy(&fa);
-	close(fd[1]);
+	close(in[1]);
+	close(out[1]);
+	j->in = in[0];
+	j->out = out[0];
 	if (rc != 0) {
-		close(fd[0]);
-		return -1;
+		close(j->in);
+		close(j->out);
+		free(j);
+		return NULL;
 	}
+	return j;
+}
+
+/* The cover's words, from the book. */
+static void
+cover_words(const struct book *b, struct buf *w)
+{
+	size_t	 i, n;
+
+	w->len = 0;
+	buf_puts(w, b->title);
+	buf_putc(w, '\0');
+	buf_puts(w, b->meta.subtitle != NULL ? b->meta.subtitle : "");
+	buf_putc(w, '\0');
+	buf_puts(w, b->meta.publisher != NULL ? b->meta.publisher : "");
+	buf_putc(w, '\0');
+	for (i = 0; i < b->meta.ncreators; i++) {
+		if (i > 0)
+			buf_puts(w, i + 1 == b->meta.ncreators ? " & " : ", ");
+		buf_puts(w, b->meta.creators[i]);
+	}
+	buf_putc(w, '\0');
+	n = b->nchapters < COVER_CITIES ? b->nchapters : COVER_CITIES;
+	for (i = 0; i < n; i++) {
+		if (i > 0)
+			buf_puts(w, "  \xC2\xB7  ");
+		buf_puts(w, b->chapters[i].title);
+	}
+	if (b->nchapters > n)
+		buf_printf(w, "  \xC2\xB7  and %zu more", b->nchapters - n);
+	buf_putc(w, '\0');
+}
+
+void
+cover_send(struct cover_job *j, const struct book *b)
+{
+	size_t	 done;
+	ssize_t	 n;
+
+	cover_words(b, &j->words);
+	/* A helper that died makes this fail, not kill us (MSG_NOSIGNAL);
+	 * cover_wait then says so. */
+	for (done = 0; done < j->words.len; done += (size_t)n)
+		if ((n = send(j->in, j->words.p + done, j->words.len - done,
+		    MSG_NOSIGNAL)) < 0) {
+			if (errno != EINTR)
+				break;
+			n = 0;
+		}
+	close(j->in);
+	j->in = -1;
+}
+
+/* Ends the job: its status, after closing what is left. */
+static int
+job_end(struct cover_job *j)
+{
+	int	 status = -1;
+
+	if (j->in >= 0)
+		close(j->in);
+	if (j->out >= 0)
+		close(j->out);
+	while (waitpid(j->pid, &status, 0) < 0 && errno == EINTR)
+		continue;
+	buf_free(&j->words);
+	free(j);
+	return status;
+}
+
+int
+cover_wait(struct cover_job *j, struct buf *png)
+{
+	struct cover_text	 c;
+	struct buf		 words = j->words;
+	int			 ok, status;
+
 	png->len = 0;
-	while ((n = read(fd[0], chunk, sizeof(chunk))) != 0) {
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0)
-			break;
-		buf_put(png, chunk, (size_t)n);
-	}
-	close(fd[0]);
-	while (waitpid(pid, &status, 0) < 0)
-		if (errno != EINTR)
-			return -1;
-	if (n == 0 && WIFEXITED(status) && WEXITSTATUS(status) == 0 &&
-	    png->len > 0)
+	ok = read_all(j->out, png) == 0 && png->len > 0;
+	j->words.p = NULL;		/* kept for drawing here */
+	j->words.len = j->words.cap = 0;
+	status = job_end(j);
+	if (ok && WIFEXITED(status) && WEXITSTATUS(status) == 0) {
+		buf_free(&words);
 		return 0;
+	}
 	/* It ran and failed: say so, since it never should. */
 	if (WIFSIGNALED(status))
 		msg(LEVEL_WARNING, NULL, 0, 0, "the cover's helper process "
@@ -410,49 +650,27 @@ draw_apart(const struct cover_text *c, struct buf *png)
 		msg(LEVEL_WARNING, NULL, 0, 0, "the cover's helper process "
 		    "failed (exit status %d); drawing the cover here",
 		    WEXITSTATUS(status));
-	return -1;
+	ok = split_words(&words, &c) == 0 && draw(&c, png) == 0;
+	buf_free(&words);
+	return ok ? 0 : -1;
 }
 
-/*
- * Draws the book's cover as a PNG: the same book gives the same bytes.
- * Returns 0 with the PNG in *png (the caller frees png->p), or -1.
- */
+void
+cover_abort(struct cover_job *j)
+{
+	if (j != NULL)
+		job_end(j);
+}
+
 int
 cover_draw(const struct book *b, struct buf *png)
 {
 	struct cover_text	 c;
-	struct buf		 cities = { NULL, 0, 0 };
-	struct buf		 who = { NULL, 0, 0 };
-	size_t			 i, n;
+	struct buf		 words = { NULL, 0, 0 };
 	int			 rc;
 
-	c.title = b->title;
-	c.subtitle = b->meta.subtitle != NULL ? b->meta.subtitle : "";
-	c.publisher = b->meta.publisher != NULL ? b->meta.publisher : "";
-	n = b->nchapters < COVER_CITIES ? b->nchapters : COVER_CITIES;
-	for (i = 0; i < n; i++) {
-		if (i > 0)
-			buf_puts(&cities, "  \xC2\xB7  ");
-		buf_puts(&cities, b->chapters[i].title);
-	}
-	if (b->nchapters > n)
-		buf_printf(&cities, "  \xC2\xB7  and %zu more",
-		    b->nchapters - n);
-	for (i = 0; i < b->meta.ncreators; i++) {
-		if (i > 0)
-			buf_puts(&who, i + 1 == b->meta.ncreators ? " & " :
-			    ", ");
-		buf_puts(&who, b->meta.creators[i]);
-	}
-	c.cities = buf_str(&cities);
-	c.creators = buf_str(&who);
-	/* Arguments have a limit; no real title comes near it. */
-	if (strlen(c.title) + strlen(c.subtitle) + strlen(c.publisher) +
-	    cities.len + who.len > 64 * 1024 || draw_apart(&c, png) < 0)
-		rc = draw(&c, png);
-	else
-		rc = 0;
-	buf_free(&cities);
-	buf_free(&who);
+	cover_words(b, &words);
+	rc = split_words(&words, &c) == 0 ? draw(&c, png) : -1;
+	buf_free(&words);
 	return rc;
 }

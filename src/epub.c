@@ -750,7 +750,8 @@ epub_write(struct outfile *o, struct book *b, const struct templates *t)
 	w.entries = xcalloc(F_N + b->nchapters, sizeof(*w.entries));
 	for (i = 0; i < F_N + b->nchapters; i++)
 		w.entries[i].w = &w;
-	if (book_render(b, t) < 0 || make_parts(&w, t) < 0) {
+	if (book_render(b, t) < 0 || make_parts(&w, t) < 0 ||
+	    book_cover_ready(b) < 0) {
 		rc = -1;
 		goto done;
 	}

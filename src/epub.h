@@ -178,7 +178,8 @@ struct book {
 	size_t		 nchapters;
 	struct image	*images;
 	size_t		 nimages;
-	struct image	*cover;		/* NULL: generated */
+	struct image	*cover;
+	struct cover_job *cover_job;	/* drawing it, when not given */
 	int		 missing_alt;	/* images without alt text */
 	int		 jobs;
 	char	       **names;		/* the folder's entries, sorted */
@@ -199,6 +200,9 @@ struct book	*book_load(const char *, const struct book_opts *);
 /* Pass two: renders the chapters pass one could not (they link to
  * others or show images) into the spill.  -1 after printing why. */
 int		 book_render(struct book *, const struct templates *);
+/* The drawn cover's PNG, once its helper is done; -1 after printing
+ * why. */
+int		 book_cover_ready(struct book *);
 /* Frees what the chapters hold, once every part is in the spill;
  * only nchapters stays. */
 void		 book_drop_chapters(struct book *);
@@ -238,19 +242,21 @@ const char	*book_resolve_link(const struct book *, const char *, char *,
 
 /* ------------------------------------------------------------ cover.c */
 
-/* The words on a generated cover; "" for what is missing. */
-struct cover_text {
-	const char	*title;
-	const char	*subtitle;
-	const char	*publisher;
-	const char	*creators;	/* "A, B & C" */
-	const char	*cities;	/* "Anshan  ·  Qitaihe" */
-};
-
-/* Draws the cover as a PNG into the buffer, in a helper process where
- * it can; 0, or -1. */
+/*
+ * A cover drawn by a helper process, which cover_start starts early,
+ * cover_send gives the book's words (once its chapters are known), and
+ * cover_wait collects the PNG from, drawing it here if the helper
+ * failed (0, or -1).  cover_abort ends a job that is not needed.
+ * cover_start returns NULL where no helper can run: cover_draw draws in
+ * this process.  The same book gives the same bytes either way.
+ */
+struct cover_job;
+struct cover_job *cover_start(void);
+void	 cover_send(struct cover_job *, const struct book *);
+int	 cover_wait(struct cover_job *, struct buf *);
+void	 cover_abort(struct cover_job *);
 int	 cover_draw(const struct book *, struct buf *);
-/* The helper: with argv as cover_draw runs it, draws and returns the
+/* The helper: with argv as cover_start runs it, draws and returns the
  * exit status; -1 when argv is not the helper's. */
 int	 cover_helper(int, char *[]);
 

@@ -1,7 +1,7 @@
 # mkcitybook: compile a folder of plain-text city articles into an EPUB 3 book.
 #
 #   make deps         install the Debian packages it needs (as root)
-#   make              build ./mkcitybook
+#   make              build ./mkcitybook and its cover helper
 #   make cities.epub  build the book the project ships, from content/
 #   make check        the test suite
 #   make asan         the suite under AddressSanitizer and UBSan
@@ -11,19 +11,26 @@
 VERSION	= 1.0.0
 PREFIX	?= /usr/local
 BINDIR	?= $(PREFIX)/bin
+LIBEXECDIR ?= $(PREFIX)/libexec
 MANDIR	?= $(PREFIX)/share/man
 DATADIR	?= $(PREFIX)/share/mkcitybook
 
 CC	?= cc
 B	?= build
 PROG	?= mkcitybook
+# The cover helper lives next to the program (cover.c finds it there).
+HELPER	= $(dir $(PROG))mkcitybook-cover
+PROGS	= $(PROG) $(HELPER)
 CFLAGS	?= -O2 -g
-PKGS	= libxml-2.0 libzip libcmark yaml-0.1 zlib libdeflate libpng pangocairo
+PKGS	= libxml-2.0 libzip libcmark yaml-0.1 zlib libdeflate
+# The cover helper's alone: mkcitybook itself never loads them.
+DRAW_PKGS = pangocairo libpng
 WARN	= -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
 	  -Wpointer-arith -Wformat=2 -Wno-format-nonliteral
 # Evaluated when used, so that "make deps cities.epub" works in one go.
-PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) $(DRAW_PKGS) 2>/dev/null)
 PKG_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+DRAW_LIBS  = $(shell pkg-config --libs $(DRAW_PKGS) 2>/dev/null)
 ALL_CFLAGS = -std=c11 -D_GNU_SOURCE -DCMARK_NO_SHORT_NAMES $(WARN) -Isrc $(PKG_CFLAGS) \
 	     -DMKC_VERSION='"$(VERSION)"' $(CFLAGS)
 LIBS	= $(PKG_LIBS) -lpthread
@@ -41,10 +48,14 @@ TEMPLATES = templates/chapter.xhtml templates/titlepage.xhtml \
 	    templates/cover.xhtml templates/colophon.xhtml \
 	    templates/nav.xhtml templates/book.css
 
-all: $(PROG)
+all: $(PROGS)
 
 $(PROG): $(OBJS)
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $(OBJS) $(LIBS)
+
+$(HELPER): $(B)/drawcover.o $(B)/util.o
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $(B)/drawcover.o $(B)/util.o \
+	    $(DRAW_LIBS)
 
 $(B)/%.o: src/%.c $(HEADERS)
 	@mkdir -p $(B)
@@ -79,12 +90,12 @@ $(B)/gencities: tests/bench/gencities.c
 	$(CC) -O2 $(WARN) -o $@ tests/bench/gencities.c
 
 # The book the project ships.
-cities.epub: $(PROG) content/book.yaml content/*.txt
+cities.epub: $(PROGS) content/book.yaml content/*.txt
 	./$(PROG) content -o $@
 
 # ------------------------------------------------------------------ tests
 
-check: $(PROG) $(B)/unit $(B)/gencities lint-man
+check: $(PROGS) $(B)/unit $(B)/gencities lint-man
 	tests/run.sh
 
 # The same suite, with the program built for AddressSanitizer and
@@ -95,7 +106,8 @@ SAN_FLAGS = -O1 -g -fsanitize=address,undefined -fno-sanitize-recover=all \
 	    -fno-omit-frame-pointer
 asan:
 	$(MAKE) B=build-asan PROG=build-asan/mkcitybook CFLAGS="$(SAN_FLAGS)" \
-	    LDFLAGS="$(SAN_FLAGS)" build-asan/mkcitybook build-asan/unit
+	    LDFLAGS="$(SAN_FLAGS)" build-asan/mkcitybook \
+	    build-asan/mkcitybook-cover build-asan/unit
 	$(MAKE) build/gencities
 	ASAN_OPTIONS=detect_leaks=1:abort_on_error=0:exitcode=98 \
 	LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp:print_suppressions=0 \
@@ -103,11 +115,11 @@ asan:
 	EPUBCHECK=0 MKC=build-asan/mkcitybook UNIT=build-asan/unit tests/run.sh
 
 # The same suite under valgrind: memory errors and definite leaks fail.
-valgrind: $(PROG) $(B)/unit $(B)/gencities
+valgrind: $(PROGS) $(B)/unit $(B)/gencities
 	VALGRIND=1 EPUBCHECK=0 tests/run.sh
 
 # Real readers and checkers: EPUB 3.3 rules, Ace, MuPDF, calibre.
-check-readers: $(PROG)
+check-readers: $(PROGS)
 	tests/run.sh readers
 
 check-all: check asan valgrind check-readers
@@ -118,7 +130,7 @@ check-all: check asan valgrind check-readers
 # articles (BENCH_SIZES); not part of "make check".  Needs time, zip,
 # unzip and pandoc.
 BENCH_SIZES ?= 100 1000 10000 100000
-bench: $(PROG) $(B)/gencities
+bench: $(PROGS) $(B)/gencities
 	tests/bench/run.sh $(BENCH_SIZES)
 
 # ---------------------------------------------------------------- fuzzing
@@ -146,20 +158,27 @@ fuzz: fuzz-build
 
 # --------------------------------------------------------------- install
 
-# The program, its manual, and a copy of the built-in templates to start
-# from; nothing outside $(DESTDIR)$(PREFIX).
-install: $(PROG)
+# The program, its cover helper, its manual, and a copy of the built-in
+# templates to start from; nothing outside $(DESTDIR)$(PREFIX).  The
+# helper goes in $(LIBEXECDIR)/mkcitybook, which mkcitybook finds as
+# ../libexec/mkcitybook from its own folder: keep LIBEXECDIR and BINDIR
+# siblings.
+install: $(PROGS)
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 \
-	    $(DESTDIR)$(DATADIR)/templates
+	    $(DESTDIR)$(DATADIR)/templates $(DESTDIR)$(LIBEXECDIR)/mkcitybook
 	install -m 755 $(PROG) $(DESTDIR)$(BINDIR)/mkcitybook
+	install -m 755 $(HELPER) \
+	    $(DESTDIR)$(LIBEXECDIR)/mkcitybook/mkcitybook-cover
 	install -m 644 src/mkcitybook.1 $(DESTDIR)$(MANDIR)/man1/mkcitybook.1
 	install -m 644 $(TEMPLATES) $(DESTDIR)$(DATADIR)/templates/
 
 uninstall:
 	rm -f $(DESTDIR)$(BINDIR)/mkcitybook \
+	    $(DESTDIR)$(LIBEXECDIR)/mkcitybook/mkcitybook-cover \
 	    $(DESTDIR)$(MANDIR)/man1/mkcitybook.1 \
 	    $(addprefix $(DESTDIR)$(DATADIR)/templates/,$(notdir $(TEMPLATES)))
-	-rmdir $(DESTDIR)$(DATADIR)/templates $(DESTDIR)$(DATADIR) 2>/dev/null
+	-rmdir $(DESTDIR)$(DATADIR)/templates $(DESTDIR)$(DATADIR) \
+	    $(DESTDIR)$(LIBEXECDIR)/mkcitybook 2>/dev/null
 
 # The manual must lint clean (mandoc's notes about its own database are
 # about the machine, not the page).
@@ -173,7 +192,8 @@ deps:
 	tests/deps.sh
 
 clean:
-	rm -rf build build-asan build-fuzz mkcitybook cities.epub
+	rm -rf build build-asan build-fuzz mkcitybook mkcitybook-cover \
+	    cities.epub
 
 .PHONY: all check asan valgrind check-readers check-all deps clean fuzz bench \
 	fuzz-build \

@@ -1516,12 +1516,7 @@ pick_cover(struct book *b)
 	} else {
 		/* Drawn: by the helper started before pass one, which
 		 * draws while the book is put together. */
-		if (b->cover_job != NULL)
-			cover_send(b->cover_job, b);
-		else if (cover_draw(b, &im->data) < 0) {
-			msg(LEVEL_ERROR, NULL, 0, 0, "cannot draw the cover");
-			return -1;
-		}
+		cover_send(b->cover_job, b);
 		im->media_type = "image/png";
 		im->width = 1200;
 		im->height = 1920;
@@ -1541,10 +1536,8 @@ book_cover_ready(struct book *b)
 	if (j == NULL)
 		return 0;
 	b->cover_job = NULL;
-	if (cover_wait(j, &b->cover->data) < 0) {
-		msg(LEVEL_ERROR, NULL, 0, 0, "cannot draw the cover");
+	if (cover_wait(j, &b->cover->data) < 0)
 		return -1;
-	}
 	b->cover->size = b->cover->data.len;
 	return 0;
 }
@@ -1628,8 +1621,8 @@ book_load(const char *dir, const struct book_opts *o)
 		goto fail;
 	}
 	/* A cover to draw: its helper starts now, to load while we read. */
-	if (given_cover(b) == NULL)
-		b->cover_job = cover_start();
+	if (given_cover(b) == NULL && (b->cover_job = cover_start()) == NULL)
+		goto fail;
 	p.book = b;
 	p.t = o->templates;
 	p.done = 0;

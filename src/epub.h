@@ -243,22 +243,17 @@ const char	*book_resolve_link(const struct book *, const char *, char *,
 /* ------------------------------------------------------------ cover.c */
 
 /*
- * A cover drawn by a helper process, which cover_start starts early,
- * cover_send gives the book's words (once its chapters are known), and
- * cover_wait collects the PNG from, drawing it here if the helper
- * failed (0, or -1).  cover_abort ends a job that is not needed.
- * cover_start returns NULL where no helper can run: cover_draw draws in
- * this process.  The same book gives the same bytes either way.
+ * A cover drawn by the helper program mkcitybook-cover: cover_start
+ * starts it early (NULL, after an error message, when it cannot),
+ * cover_send gives it the book's words once the chapters are known,
+ * and cover_wait collects the PNG (0, or -1 after an error message).
+ * cover_abort ends a job that is not needed.
  */
 struct cover_job;
 struct cover_job *cover_start(void);
 void	 cover_send(struct cover_job *, const struct book *);
 int	 cover_wait(struct cover_job *, struct buf *);
 void	 cover_abort(struct cover_job *);
-int	 cover_draw(const struct book *, struct buf *);
-/* The helper: with argv as cover_start runs it, draws and returns the
- * exit status; -1 when argv is not the helper's. */
-int	 cover_helper(int, char *[]);
 
 /* ------------------------------------------------------------ pages.c */
 

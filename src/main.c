@@ -8,11 +8,10 @@
 #include <string.h>
 #include <unistd.h>
 
-#include <cairo.h>
 #include <cmark.h>
+#include <libdeflate.h>
 #include <libxml/parser.h>
 #include <libxml/xmlversion.h>
-#include <pango/pango.h>
 #include <yaml.h>
 #include <zip.h>
 #include <zlib.h>
@@ -89,9 +88,9 @@ version(void)
 {
 	printf("mkcitybook %s\n", MKC_VERSION);
 	printf("libxml2 %s, libzip %s, cmark %s, libyaml %s, zlib %s, "
-	    "cairo %s, pango %s\n", xmlParserVersion, zip_libzip_version(),
+	    "libdeflate %s\n", xmlParserVersion, zip_libzip_version(),
 	    cmark_version_string(), yaml_get_version_string(), zlibVersion(),
-	    cairo_version_string(), pango_version_string());
+	    LIBDEFLATE_VERSION_STRING);
 }
 
 /* A usage error: what is wrong, the synopsis, and exit status 2. */
@@ -206,9 +205,6 @@ main(int argc, char *argv[])
 	long		 jobs;
 	int		 c, mode, verbosity;
 
-	/* The cover's helper process (cover.c), not for users. */
-	if (argc > 1 && strcmp(argv[1], "--draw-cover") == 0)
-		return cover_helper(argc, argv) == 0 ? 0 : EXIT_INPUT;
 	msg_init(argv[0]);
 	/* A full disk or ulimit -f must be an error, not a dead process. */
 	signal(SIGXFSZ, SIG_IGN);
@@ -333,6 +329,8 @@ main(int argc, char *argv[])
 	c = epub_write(of, b, &t);
 	if (c == 0)
 		msg_info("wrote %s: %zu chapters", out, b->nchapters);
+	else
+		msg(LEVEL_ERROR, NULL, 0, 0, "no book written");
 	book_free(b);
 	templates_free(&t);
 	zout_cleanup();

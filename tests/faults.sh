@@ -30,7 +30,8 @@ fault_ok() {
     >"$T/out" 2>"$T/err")
 rc=$?
 expect_rc "faults: ulimit -f" 1
-expect_err "faults: ulimit -f" "mkcitybook: $T/f/out/book.epub: error: cannot write: File too large"
+expect_err "faults: ulimit -f" "mkcitybook: $T/f/out/book.epub: error: cannot write: File too large
+mkcitybook: error: no book written"
 fault_ok "faults: ulimit -f"
 
 # ... and a file system that is full, where this machine lets us mount one.
@@ -39,7 +40,8 @@ if mount -t tmpfs -o size=64k tmpfs "$T/f/tiny" 2>/dev/null; then
 	echo 'an earlier book' >"$T/f/tiny/book.epub"
 	mkc -q content -o "$T/f/tiny/book.epub"
 	expect_rc "faults: a full file system" 1
-	expect_err "faults: a full file system" "mkcitybook: $T/f/tiny/book.epub: error: cannot write: No space left on device"
+	expect_err "faults: a full file system" "mkcitybook: $T/f/tiny/book.epub: error: cannot write: No space left on device
+mkcitybook: error: no book written"
 	check "faults: a full file system: the earlier book is untouched" \
 	    [ "$(cat "$T/f/tiny/book.epub")" = 'an earlier book' ]
 	check "faults: a full file system: no temporary files" \
@@ -128,3 +130,35 @@ with open('$T/gdb.size', 'w') as f:
 else
 	fail "faults: SIGKILL" "build/gencities is missing: make build/gencities"
 fi
+
+# The cover's helper, when it is missing, fails, dies or draws nothing:
+# the program, copied into a folder of its own, with such a helper or
+# none.  A clear error, and the earlier book stays.
+helper_case() {
+	local name=$1 want=$2
+	mkc -q content -o "$T/f/out/book.epub"
+	expect_rc "faults: $name" 1
+	expect_err "faults: $name" "mkcitybook: error: cannot draw the cover: $want
+mkcitybook: error: no book written"
+	fault_ok "faults: $name"
+}
+mkdir -p "$T/f/bin"
+cp "$MKC" "$T/f/bin/mkcitybook"
+real_mkc=$MKC
+MKC=$T/f/bin/mkcitybook
+helper_case "no cover helper" "mkcitybook-cover is not installed (looked in $T/f/bin and $T/f/bin/../libexec/mkcitybook); give the book a cover.jpg or cover.png"
+helper=$T/f/bin/mkcitybook-cover
+printf '#!/bin/sh\ncat >/dev/null\nexit 3\n' >"$helper"
+chmod +x "$helper"
+helper_case "a failing cover helper" "$helper failed (exit status 3)"
+printf '#!/bin/sh\nkill -9 $$\n' >"$helper"
+helper_case "a dying cover helper" "$helper died (signal 9)"
+printf '#!/bin/sh\ncat >/dev/null\n' >"$helper"
+helper_case "a cover helper that draws nothing" "$helper wrote no picture"
+# A given cover needs no helper.
+copy_dir content "$T/f/covered"
+cp tests/book/photos/cover.jpg "$T/f/covered/"
+mkc -q "$T/f/covered" -o "$T/f/covered.epub"
+expect_rc "faults: a given cover needs no helper" 0
+MKC=$real_mkc
+rm -rf "$T/f/bin" "$T/f/covered" "$T/f/covered.epub"

@@ -6,6 +6,7 @@ check "install: make install" [ $? = 0 ]
 (cd "$inst" && find . ! -type d | sort) >"$T/inst.files"
 cat >"$T/inst.want" <<'LIST'
 ./usr/local/bin/mkcitybook
+./usr/local/libexec/mkcitybook/mkcitybook-cover
 ./usr/local/share/man/man1/mkcitybook.1
 ./usr/local/share/mkcitybook/templates/book.css
 ./usr/local/share/mkcitybook/templates/chapter.xhtml

@@ -50,6 +50,7 @@ if [ -n "${VALGRIND:-}" ]; then
 	    { echo "run.sh: valgrind is missing: make deps" >&2; exit 2; }
 	MKC_VGLOG=$T/valgrind
 	MKC_WRAP="valgrind -q --error-exitcode=99 --leak-check=full --trace-children=yes
+	    --trace-children-skip=/bin/*,/usr/bin/*
 	    --show-leak-kinds=definite,indirect
 	    --errors-for-leak-kinds=definite,indirect
 	    --suppressions=$top/tests/valgrind.supp --log-file=$MKC_VGLOG.%p"

@@ -1621,8 +1621,15 @@ book_load(const char *dir, const struct book_opts *o)
 		goto fail;
 	}
 	/* A cover to draw: its helper starts now, to load while we read. */
-	if (given_cover(b) == NULL && (b->cover_job = cover_start()) == NULL)
-		goto fail;
+	if (given_cover(b) == NULL) {
+		if ((b->cover_job = cover_start()) == NULL)
+			goto fail;
+		/* Its title, when the chapters do not decide it: the
+		 * helper draws all but the cities while we read. */
+		if (o->title != NULL || b->meta.title != NULL)
+			cover_send_title(b->cover_job, o->title != NULL ?
+			    o->title : b->meta.title, &b->meta);
+	}
 	p.book = b;
 	p.t = o->templates;
 	p.done = 0;

@@ -3,9 +3,11 @@
  * by a helper program, mkcitybook-cover (drawcover.c): cairo, pango
  * and the fonts load there, never in the book's builder.  It starts
  * before the articles are read, so that its start-up overlaps that
- * work; gets the cover's words (title, subtitle, publisher, creators
- * and cities, each ended by a NUL) on a socket once the chapters are
- * known; and writes the PNG to a pipe while the book is put together.
+ * work; gets the cover's words on a socket, each ended by a NUL: the
+ * title, subtitle, publisher and creators as soon as they are known
+ * (before the articles are read, when book.yaml or --title names the
+ * book), and the cities once the chapters are; and writes the PNG to a
+ * pipe while the book is put together.
  */
 #include <sys/socket.h>
 #include <sys/wait.h>
@@ -30,6 +32,7 @@ struct cover_job {
 	pid_t		 pid;
 	int		 in;		/* its standard input (a socket) */
 	int		 out;		/* its standard output */
+	int		 titled;	/* the title's fields are sent */
 	char		*path;
 };
 
@@ -133,54 +136,65 @@ fail:
 	return NULL;
 }
 
-/* The cover's words, from the book. */
+/* Sends the buffer; a helper that died makes this fail, not kill us
+ * (MSG_NOSIGNAL), and cover_wait then says so. */
 static void
-cover_words(const struct book *b, struct buf *w)
+send_all(struct cover_job *j, const struct buf *w)
 {
-	size_t	 i, n;
+	size_t	 done;
+	ssize_t	 n;
 
-	w->len = 0;
-	buf_puts(w, b->title);
-	buf_putc(w, '\0');
-	buf_puts(w, b->meta.subtitle != NULL ? b->meta.subtitle : "");
-	buf_putc(w, '\0');
-	buf_puts(w, b->meta.publisher != NULL ? b->meta.publisher : "");
-	buf_putc(w, '\0');
-	for (i = 0; i < b->meta.ncreators; i++) {
+	for (done = 0; done < w->len; done += (size_t)n)
+		if ((n = send(j->in, w->p + done, w->len - done,
+		    MSG_NOSIGNAL)) < 0) {
+			if (errno != EINTR)
+				return;
+			n = 0;
+		}
+}
+
+void
+cover_send_title(struct cover_job *j, const char *title,
+    const struct bookmeta *m)
+{
+	struct buf	 w = { NULL, 0, 0 };
+	size_t		 i;
+
+	buf_puts(&w, title);
+	buf_putc(&w, '\0');
+	buf_puts(&w, m->subtitle != NULL ? m->subtitle : "");
+	buf_putc(&w, '\0');
+	buf_puts(&w, m->publisher != NULL ? m->publisher : "");
+	buf_putc(&w, '\0');
+	for (i = 0; i < m->ncreators; i++) {
 		if (i > 0)
-			buf_puts(w, i + 1 == b->meta.ncreators ? " & " : ", ");
-		buf_puts(w, b->meta.creators[i]);
+			buf_puts(&w, i + 1 == m->ncreators ? " & " : ", ");
+		buf_puts(&w, m->creators[i]);
 	}
-	buf_putc(w, '\0');
-	n = b->nchapters < COVER_CITIES ? b->nchapters : COVER_CITIES;
-	for (i = 0; i < n; i++) {
-		if (i > 0)
-			buf_puts(w, "  \xC2\xB7  ");
-		buf_puts(w, b->chapters[i].title);
-	}
-	if (b->nchapters > n)
-		buf_printf(w, "  \xC2\xB7  and %zu more", b->nchapters - n);
-	buf_putc(w, '\0');
+	buf_putc(&w, '\0');
+	send_all(j, &w);
+	buf_free(&w);
+	j->titled = 1;
 }
 
 void
 cover_send(struct cover_job *j, const struct book *b)
 {
-	size_t	 done;
-	ssize_t	 n;
-
 	struct buf	 w = { NULL, 0, 0 };
+	size_t		 i, n;
 
-	cover_words(b, &w);
-	/* A helper that died makes this fail, not kill us (MSG_NOSIGNAL);
-	 * cover_wait then says so. */
-	for (done = 0; done < w.len; done += (size_t)n)
-		if ((n = send(j->in, w.p + done, w.len - done,
-		    MSG_NOSIGNAL)) < 0) {
-			if (errno != EINTR)
-				break;
-			n = 0;
-		}
+	if (!j->titled)
+		cover_send_title(j, b->title, &b->meta);
+	n = b->nchapters < COVER_CITIES ? b->nchapters : COVER_CITIES;
+	for (i = 0; i < n; i++) {
+		if (i > 0)
+			buf_puts(&w, "  \xC2\xB7  ");
+		buf_puts(&w, b->chapters[i].title);
+	}
+	if (b->nchapters > n)
+		buf_printf(&w, "  \xC2\xB7  and %zu more", b->nchapters - n);
+	buf_putc(&w, '\0');
+	send_all(j, &w);
 	buf_free(&w);
 	close(j->in);
 	j->in = -1;

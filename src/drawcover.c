@@ -38,7 +38,6 @@ struct cover_text {
 	const char	*subtitle;
 	const char	*publisher;
 	const char	*creators;	/* "A, B & C" */
-	const char	*cities;	/* "Anshan  ·  Qitaihe" */
 };
 
 struct rgb {
@@ -315,6 +314,7 @@ struct easel {
 	cairo_font_options_t	*fo;
 	PangoFontMap		*fm;
 	PangoContext		*ctx;
+	const struct rgb	*pal;	/* the colours, from the title */
 };
 
 static void
@@ -363,19 +363,19 @@ easel_close(struct easel *e)
 	 */
 }
 
-/* Draws the cover on the easel, then writes it as a PNG. */
-static int
-paint(struct easel *e, const struct cover_text *c, struct buf *png)
+/*
+ * Draws all but the cities: what the title, subtitle, publisher and
+ * creators decide, while the chapters are still being read.  Returns
+ * where the cities go.
+ */
+static double
+paint_head(struct easel *e, const struct cover_text *c)
 {
 	cairo_t			*cr = e->cr;
 	PangoContext		*ctx = e->ctx;
-	const struct rgb	*pal;
-	char			*up;
-	uint32_t		 seed;
+	const struct rgb	*pal = e->pal;
 	double			 y, size;
 
-	seed = hash_str(c->title);
-	pal = palettes[seed % (sizeof(palettes) / sizeof(palettes[0]))];
 	set_rgb(cr, pal[0]);
 	cairo_paint(cr);
 	/* A thin frame, inset; the city stands in front of it. */
@@ -383,7 +383,7 @@ paint(struct easel *e, const struct cover_text *c, struct buf *png)
 	cairo_set_line_width(cr, 3);
 	cairo_rectangle(cr, 40, 40, W - 80, H - 80);
 	cairo_stroke(cr);
-	skyline(cr, seed, pal[0], pal[1]);
+	skyline(cr, hash_str(c->title), pal[0], pal[1]);
 
 	if (*c->publisher != '\0')
 		text_block(cr, ctx, c->publisher, SERIF, 34, 0, 6, 110,
@@ -404,60 +404,65 @@ paint(struct easel *e, const struct cover_text *c, struct buf *png)
 	set_rgb(cr, pal[2]);
 	cairo_rectangle(cr, W / 2 - 120, y, 240, 4);
 	cairo_fill(cr);
-	y += 70;
-
-	/* The cities, in spaced capitals. */
-	up = g_utf8_strup(c->cities, -1);
-	text_block(cr, ctx, up, SERIF, 40, 0, 5, y, pal[2], 5, 1);
-	g_free(up);
 
 	/* The authors, low, just above the city. */
 	if (*c->creators != '\0')
 		text_block(cr, ctx, c->creators, SERIF, 56, 1, 0, 1180,
 		    pal[1], 2, 1);
+	return y + 70;
+}
 
+/* The cities, in spaced capitals, at y; then the PNG. */
+static int
+paint_cities(struct easel *e, const char *cities, double y, struct buf *png)
+{
+	char	*up;
+
+	up = g_utf8_strup(cities, -1);
+	text_block(e->cr, e->ctx, up, SERIF, 40, 0, 5, y, e->pal[2], 5, 1);
+	g_free(up);
 	cairo_surface_flush(e->s);
 	return write_png(e->s, png);
 }
 
 #define NFIELDS		5
 
-/* Reads all of a descriptor into the buffer; 0, or -1. */
+/*
+ * Reads standard input into the buffer until it holds n fields, each
+ * ended by a NUL: 1 when it does, 0 at the end of the input, -1 on a
+ * read error.
+ */
 static int
-read_all(int fd, struct buf *b)
+read_fields(struct buf *b, int n)
 {
-	char	 chunk[65536];
-	ssize_t	 n;
+	size_t	 i, have;
+	ssize_t	 got;
 
-	while ((n = read(fd, chunk, sizeof(chunk))) != 0) {
-		if (n < 0 && errno == EINTR)
+	for (;;) {
+		for (i = 0, have = 0; i < b->len; i++)
+			if (b->p[i] == '\0' && ++have == (size_t)n)
+				return 1;
+		buf_reserve(b, 4096);
+		got = read(STDIN_FILENO, b->p + b->len, b->cap - b->len);
+		if (got < 0 && errno == EINTR)
 			continue;
-		if (n < 0)
-			return -1;
-		buf_put(b, chunk, (size_t)n);
+		if (got <= 0)
+			return got < 0 ? -1 : 0;
+		b->len += (size_t)got;
 	}
-	return 0;
 }
 
-/* The words of a NUL-separated buffer; 0, or -1 when they are not five. */
-static int
-split_words(const struct buf *b, struct cover_text *c)
+/* Points at the fields of the buffer (read_fields made sure of them). */
+static void
+split_fields(const struct buf *b, const char **f, int n)
 {
-	const char	*f[NFIELDS], *p = b->p, *end = b->p + b->len;
+	const char	*p = b->p;
 	int		 i;
 
-	for (i = 0; i < NFIELDS; i++) {
-		if (p == NULL || p >= end ||
-		    (f[i] = p, p = memchr(p, '\0', (size_t)(end - p))) == NULL)
-			return -1;
-		p++;
+	for (i = 0; i < n; i++) {
+		f[i] = p;
+		p += strlen(p) + 1;
 	}
-	c->title = f[0];
-	c->subtitle = f[1];
-	c->publisher = f[2];
-	c->creators = f[3];
-	c->cities = f[4];
-	return 0;
 }
 
 static void
@@ -474,9 +479,11 @@ main(int argc, char *argv[])
 {
 	struct cover_text	 c;
 	struct easel		 e;
-	struct buf		 words = { NULL, 0, 0 };
+	struct buf		 in = { NULL, 0, 0 };
 	struct buf		 png = { NULL, 0, 0 };
-	int			 rc;
+	const char		*f[NFIELDS];
+	double			 y = 0;
+	int			 got, rc;
 
 	if (argc == 2 && strcmp(argv[1], "--version") == 0) {
 		printf("mkcitybook-cover %s\ncairo %s, pango %s, libpng %s\n",
@@ -490,26 +497,44 @@ main(int argc, char *argv[])
 	}
 	easel_open(&e);
 	easel_warm(&e);
-	/* No words (mkcitybook failed first): nothing to draw. */
 	rc = 1;
-	if (read_all(STDIN_FILENO, &words) < 0)
+	/* The title's four fields come first, often before the articles
+	 * are read; the cities once they are.  Input that ends between
+	 * fields (none at all, or no cities) is mkcitybook giving up on
+	 * the book: there is nothing to draw. */
+	if ((got = read_fields(&in, NFIELDS - 1)) > 0) {
+		split_fields(&in, f, NFIELDS - 1);
+		c.title = f[0];
+		c.subtitle = f[1];
+		c.publisher = f[2];
+		c.creators = f[3];
+		e.pal = palettes[hash_str(c.title) %
+		    (sizeof(palettes) / sizeof(palettes[0]))];
+		y = paint_head(&e, &c);
+		got = read_fields(&in, NFIELDS);
+	}
+	if (got < 0)
 		fprintf(stderr, "mkcitybook-cover: cannot read the fields: "
 		    "%s\n", strerror(errno));
-	else if (words.len == 0)
+	else if (got == 0 && (in.len == 0 || in.p[in.len - 1] == '\0'))
 		rc = 0;
-	else if (split_words(&words, &c) < 0)
-		fputs("mkcitybook-cover: expected five fields, each ended by "
-		    "a NUL byte\n", stderr);
-	else if (paint(&e, &c, &png) < 0)
-		fputs("mkcitybook-cover: cannot write the PNG\n", stderr);
-	else if (fwrite(png.p, 1, png.len, stdout) != png.len ||
-	    fflush(stdout) != 0)
-		fprintf(stderr, "mkcitybook-cover: cannot write the PNG: %s\n",
-		    strerror(errno));
-	else
-		rc = 0;
+	else if (got == 0)
+		fputs("mkcitybook-cover: the input ends inside a field; "
+		    "each must end with a NUL byte\n", stderr);
+	else {
+		split_fields(&in, f, NFIELDS);
+		if (paint_cities(&e, f[NFIELDS - 1], y, &png) < 0)
+			fputs("mkcitybook-cover: cannot write the PNG\n",
+			    stderr);
+		else if (fwrite(png.p, 1, png.len, stdout) != png.len ||
+		    fflush(stdout) != 0)
+			fprintf(stderr, "mkcitybook-cover: cannot write the "
+			    "PNG: %s\n", strerror(errno));
+		else
+			rc = 0;
+	}
 	easel_close(&e);
-	buf_free(&words);
+	buf_free(&in);
 	buf_free(&png);
 	return rc;
 }

@@ -244,13 +244,16 @@ const char	*book_resolve_link(const struct book *, const char *, char *,
 
 /*
  * A cover drawn by the helper program mkcitybook-cover: cover_start
- * starts it early (NULL, after an error message, when it cannot),
- * cover_send gives it the book's words once the chapters are known,
- * and cover_wait collects the PNG (0, or -1 after an error message).
- * cover_abort ends a job that is not needed.
+ * starts it early (NULL, after an error message, when it cannot);
+ * cover_send_title gives it the title, subtitle, publisher and creators
+ * when they are known before the chapters are read, and cover_send the
+ * rest once they are; cover_wait collects the PNG (0, or -1 after an
+ * error message).  cover_abort ends a job that is not needed.
  */
 struct cover_job;
 struct cover_job *cover_start(void);
+void	 cover_send_title(struct cover_job *, const char *,
+	    const struct bookmeta *);
 void	 cover_send(struct cover_job *, const struct book *);
 int	 cover_wait(struct cover_job *, struct buf *);
 void	 cover_abort(struct cover_job *);

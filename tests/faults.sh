@@ -162,3 +162,21 @@ mkc -q "$T/f/covered" -o "$T/f/covered.epub"
 expect_rc "faults: a given cover needs no helper" 0
 MKC=$real_mkc
 rm -rf "$T/f/bin" "$T/f/covered" "$T/f/covered.epub"
+
+# The helper itself: input that stops between fields is mkcitybook
+# giving up on the book, and nothing is drawn; input that stops inside
+# a field is an error of its own.
+helper=$(dirname "$MKC")/mkcitybook-cover
+for input in '' 'Title\0Subtitle\0\0A & B\0'; do
+	# shellcheck disable=SC2086
+	printf "$input" | ${MKC_WRAP:-} "$helper" >"$T/out" 2>"$T/err"
+	check "faults: the cover helper, given '$input', draws nothing" \
+	    sh -c "[ $? = 0 ] && [ ! -s '$T/out' ] && [ ! -s '$T/err' ]"
+done
+# shellcheck disable=SC2086
+printf 'Title\0Subtitle\0\0A & B\0Anshan' |
+    ${MKC_WRAP:-} "$helper" >"$T/out" 2>"$T/err"
+rc=$?
+expect_rc "faults: the cover helper, given half a field" 1
+expect_err "faults: the cover helper, given half a field" \
+    "mkcitybook-cover: the input ends inside a field; each must end with a NUL byte"

@@ -13,6 +13,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *, size_t);
 static struct templates	 tpl;
 static struct book	 book;
 static struct chapter	 chapter;
+static size_t		 bysrc[1];	/* the one chapter, by file name */
 
 static void
 quiet(void *ctx, const char *fmt, ...)
@@ -40,6 +41,7 @@ setup(void)
 	book.dirfd = -1;
 	book.chapters = &chapter;
 	book.nchapters = 1;
+	book.bysrc = bysrc;
 }
 
 int

@@ -9,7 +9,9 @@
 # (a keyword-spam line needs 200 bytes), and ten times the executions.
 # Each fuzzer starts from a seed corpus of the tests' own inputs and keeps
 # what it learns in build-fuzz/corpus-NAME.  A crash is saved in
-# build-fuzz/ as crash-*: make it a regression test in tests/fuzz/regress.
+# build-fuzz/ as crash-*: make it a regression test in tests/fuzz/regress,
+# named after its fuzzer (render-*, article-*, ...): the fuzzers start
+# from those, and tests/errors.sh builds each with mkcitybook.
 set -u
 cd "$(dirname "$0")/../.."
 out=build-fuzz
@@ -40,7 +42,7 @@ for f in "$@"; do
 		{ printf "$p"; cat "$a"; } >"$seeds/$n"
 	    done ;;
 	esac
-	[ -d tests/fuzz/regress ] && cp tests/fuzz/regress/* "$seeds"/ \
+	[ -d tests/fuzz/regress ] && cp tests/fuzz/regress/"$f"-* "$seeds"/ \
 	    2>/dev/null
 	if [ -n "${FUZZ_RUNS:-}" ]; then
 		limit=-runs=$FUZZ_RUNS

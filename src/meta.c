@@ -111,12 +111,16 @@ yaml_read(struct arena *a, struct diags *d, const char *text, size_t len,
 			}
 			break;
 		case YAML_SEQUENCE_END_EVENT:
+			/* "[]" is a list of none: nothing to copy, and
+			 * no buffer to copy from. */
 			it->nlist = list.len / sizeof(char *);
 			it->list = arena_alloc(a, list.len + sizeof(char *));
-			memcpy(it->list, list.p, list.len);
+			if (list.len > 0)
+				memcpy(it->list, list.p, list.len);
 			it->list[it->nlist] = NULL;
 			it->lines = arena_alloc(a, lines.len + 1);
-			memcpy(it->lines, lines.p, lines.len);
+			if (lines.len > 0)
+				memcpy(it->lines, lines.p, lines.len);
 			state = MAP;
 			break;
 		case YAML_SCALAR_EVENT:

@@ -305,6 +305,12 @@ mkcitybook: error: no book written" yaml -o x.epub
 printf 'title: T\nchapters:\n  - a.txt\n  - gone.txt\n' >"$T/e/yaml/book.yaml"
 err_case "a chapter that is not there" 1 "mkcitybook: yaml/book.yaml:4: error: chapter 'gone.txt' not found in yaml
 mkcitybook: error: no book written" yaml -o x.epub
+# Empty lists (fuzz_meta found "[]" copied from a null buffer).
+printf 'title: T\nsubjects: []\ncreator: []\n' >"$T/e/yaml/book.yaml"
+err_case "empty lists" 0 "" yaml -o x.epub
+printf 'title: T\nlang: []\n' >"$T/e/yaml/book.yaml"
+err_case "an empty list for the language" 1 "mkcitybook: yaml/book.yaml:2: error: 'lang' must be text, not a list
+mkcitybook: error: no book written" yaml -o x.epub
 printf 'title: T\nencoding: KLINGON\n' >"$T/e/yaml/book.yaml"
 err_case "an unknown encoding in book.yaml" 1 "mkcitybook: yaml/book.yaml:2: error: unknown encoding 'KLINGON'
 mkcitybook: error: no book written" yaml -o x.epub

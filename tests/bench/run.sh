@@ -6,7 +6,9 @@
 # For each size N it generates N articles (build/gencities, the same
 # every time), then, on the same folder:
 #   - mkcitybook: wall and user time and peak RSS, from /usr/bin/time -v
-#     (the median of three runs up to 10,000 articles);
+#     (the median of five runs up to 1,000 articles, where a run takes
+#     a fraction of a second and the machine's noise shows, and of three
+#     up to 10,000);
 #   - zip -r -6 -X over mkcitybook's own book, unpacked: the time a
 #     single-threaded deflate of the same bytes takes, the floor;
 #   - pandoc, up to 1,000 articles (it is slow), on the same files in the
@@ -45,8 +47,8 @@ user() {
 rss() {		# megabytes
 	awk -F': ' '/Maximum resident/ { printf "%.1f", $2 / 1024 }' "$1"
 }
-median3() {
-	printf '%s\n' "$@" | sort -g | sed -n 2p
+median() {
+	printf '%s\n' "$@" | sort -g | sed -n "$((($# + 1) / 2))p"
 }
 
 rows=()
@@ -62,6 +64,7 @@ for n in $sizes; do
 	fi
 	mb=$(du -sm --exclude=.done "$dir" | cut -f1)
 	runs=3
+	[ "$n" -le 1000 ] && runs=5
 	[ "$n" -gt 10000 ] && runs=1
 
 	# mkcitybook.
@@ -72,12 +75,7 @@ for n in $sizes; do
 		u+=("$(user "$out/$n.mkc.time")")
 		r+=("$(rss "$out/$n.mkc.time")")
 	done
-	if [ $runs = 3 ]; then
-		mw=$(median3 "${w[@]}") mu=$(median3 "${u[@]}")
-		mr=$(median3 "${r[@]}")
-	else
-		mw=${w[0]} mu=${u[0]} mr=${r[0]}
-	fi
+	mw=$(median "${w[@]}") mu=$(median "${u[@]}") mr=$(median "${r[@]}")
 	size=$(du -m "$out/$n.epub" | cut -f1)
 	took[$n]=$mw
 
@@ -92,7 +90,7 @@ for n in $sizes; do
 		    zip -q -r -6 -X "$out/$n.zip" .)
 		zw+=("$(wall "$out/$n.zip.time")")
 	done
-	if [ $runs = 3 ]; then zwm=$(median3 "${zw[@]}"); else zwm=${zw[0]}; fi
+	zwm=$(median "${zw[@]}")
 	rm -rf "$out/$n.unpacked" "$out/$n.zip"
 
 	# pandoc, the same files in the same order.

@@ -24,7 +24,7 @@ PROGS	= $(PROG) $(HELPER)
 CFLAGS	?= -O2 -g
 PKGS	= libxml-2.0 libzip libcmark yaml-0.1 zlib libdeflate
 # The cover helper's alone: mkcitybook itself never loads them.
-DRAW_PKGS = pangocairo libpng
+DRAW_PKGS = pangocairo libdeflate
 WARN	= -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
 	  -Wpointer-arith -Wformat=2 -Wno-format-nonliteral
 # Evaluated when used, so that "make deps cities.epub" works in one go.

@@ -7,7 +7,7 @@ set -eu
 cd "$(dirname "$0")/.."
 
 build="make gcc libc6-dev pkg-config libxml2-dev libzip-dev libcmark-dev
-    libyaml-dev zlib1g-dev libdeflate-dev libpng-dev libcairo2-dev
+    libyaml-dev zlib1g-dev libdeflate-dev libcairo2-dev
     libpango1.0-dev fonts-ebgaramond fonts-noto-cjk"
 test="epubcheck default-jre-headless unzip zip valgrind mandoc man-db
     libxml2-utils procps gdb

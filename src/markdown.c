@@ -5,10 +5,38 @@
 
 #include "mkcitybook.h"
 
+/*
+ * Quotes, lists, emphasis and links nest no deeper than this; deeper
+ * ones are flattened into the level above, with a warning.  Markdown
+ * sets no limit, but XML parsers do (libxml2, in Apple Books and
+ * Kobo's readers, refuses a document over 256 elements deep), and no
+ * reader lays out 30 levels of quotes.
+ */
+#define MAX_NEST	32
+
 struct conv {
 	struct article	*art;
 	unsigned	 off;		/* file line of the body's line 1 */
+	unsigned	 depth;		/* of nested quotes, lists, ... */
+	int		 warned;	/* about nesting too deep */
 };
+
+/* Whether another level of nesting fits; warns once when not. */
+static int
+nest_in(struct conv *c, unsigned line)
+{
+	if (c->depth < MAX_NEST) {
+		c->depth++;
+		return 1;
+	}
+	if (!c->warned) {
+		diag_add(&c->art->diags, &c->art->arena, LEVEL_WARNING, line,
+		    0, "nested more than %d levels deep; the deeper levels "
+		    "are flattened", MAX_NEST);
+		c->warned = 1;
+	}
+	return 0;
+}
 
 static unsigned
 line_of(const struct conv *c, cmark_node *n)
@@ -138,12 +166,21 @@ inlines(struct conv *c, struct node *parent, cmark_node *n)
 			break;
 		case CMARK_NODE_EMPH:
 		case CMARK_NODE_STRONG:
+			if (!nest_in(c, line)) {
+				inlines(c, parent, cmark_node_first_child(n));
+				break;
+			}
 			x = node_new(a, cmark_node_get_type(n) ==
 			    CMARK_NODE_EMPH ? NODE_EMPH : NODE_STRONG, line);
 			inlines(c, x, cmark_node_first_child(n));
 			node_append(parent, x);
+			c->depth--;
 			break;
 		case CMARK_NODE_LINK:
+			if (!nest_in(c, line)) {
+				inlines(c, parent, cmark_node_first_child(n));
+				break;
+			}
 			x = node_new(a, NODE_LINK, line);
 			url = cmark_node_get_url(n);
 			title = cmark_node_get_title(n);
@@ -152,6 +189,7 @@ inlines(struct conv *c, struct node *parent, cmark_node *n)
 				x->title = arena_strdup(a, title);
 			inlines(c, x, cmark_node_first_child(n));
 			node_append(parent, x);
+			c->depth--;
 			break;
 		case CMARK_NODE_IMAGE:
 			url = cmark_node_get_url(n);
@@ -236,10 +274,22 @@ block(struct conv *c, struct node *parent, cmark_node *n)
 		inlines(c, x, cmark_node_first_child(n));
 		break;
 	case CMARK_NODE_BLOCK_QUOTE:
+		if (!nest_in(c, line)) {
+			blocks(c, parent, cmark_node_first_child(n));
+			return;
+		}
 		x = node_new(a, NODE_QUOTE, line);
 		blocks(c, x, cmark_node_first_child(n));
+		c->depth--;
 		break;
 	case CMARK_NODE_LIST:
+		/* Too deep: each item's blocks, in the level above. */
+		if (!nest_in(c, line)) {
+			for (ci = cmark_node_first_child(n); ci != NULL;
+			    ci = cmark_node_next(ci))
+				blocks(c, parent, cmark_node_first_child(ci));
+			return;
+		}
 		x = node_new(a, NODE_LIST, line);
 		x->level = cmark_node_get_list_type(n) == CMARK_ORDERED_LIST;
 		x->start = x->level ? cmark_node_get_list_start(n) : 1;
@@ -257,6 +307,7 @@ block(struct conv *c, struct node *parent, cmark_node *n)
 				blocks(c, item, only);
 			node_append(x, item);
 		}
+		c->depth--;
 		break;
 	case CMARK_NODE_CODE_BLOCK:
 		x = node_new(a, NODE_CODEBLOCK, line);
@@ -309,6 +360,7 @@ markdown_parse(const char *name, const char *in, size_t len,
 	body = article_frontmatter(art, text, tlen, &blen, &bline);
 	if (opts != NULL && opts->frontmatter_only)
 		return art;
+	memset(&c, 0, sizeof(c));
 	c.art = art;
 	c.off = bline;
 	doc = cmark_parse_document(body, blen, CMARK_OPT_DEFAULT);

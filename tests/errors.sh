@@ -410,6 +410,19 @@ else
 	echo "# the 50 MB line and the 100,000 paragraphs: not under valgrind"
 fi
 
+# Markdown nested past what XML parsers take (libxml2 stops at 256
+# levels): flattened below 32, with a warning.
+mkdir -p "$T/e/deep"
+printf 'title: T\n' >"$T/e/deep/book.yaml"
+{ for i in $(seq 1 300); do printf '> '; done; printf 'Deep.\n'; } \
+    >"$T/e/deep/deep.md"
+err_case "quotes 300 deep" 0 "mkcitybook: deep/deep.md:1: warning: nested more than 32 levels deep; the deeper levels are flattened" deep -o x.epub
+unpack "$T/e/x.epub" "$T/e/deep.x"
+check "quotes 300 deep: 32 quotes, and XML that libxml2 reads" sh -c \
+    "[ \$(grep -o '<blockquote>' '$T/e/deep.x/EPUB/text/deep.xhtml' |
+    wc -l) = 32 ] && xmllint --noout '$T/e/deep.x/EPUB/text/deep.xhtml'"
+keep_book "$T/e/x.epub"
+
 # Every input a fuzzer found a fault with (tests/fuzz/regress, named by
 # fuzzer) goes through mkcitybook too: it builds a book or refuses with
 # a message, and never crashes (the sanitizer and valgrind runs turn

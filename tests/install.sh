@@ -46,6 +46,27 @@ check "install: PREFIX=~/.local" [ -x "$home/.local/bin/mkcitybook" ]
 make -s -C "$top" uninstall PREFIX="$home/.local" >>"$T/inst.log" 2>&1
 check "install: and back" [ ! -e "$home/.local/bin/mkcitybook" ]
 
+# Progress: on a terminal (script gives one), counted and cleared; not
+# with -q, and not when standard error is not a terminal.
+if command -v script >/dev/null; then
+	# The wrapper on one line: script runs its command with sh -c.
+	# shellcheck disable=SC2116,SC2086
+	wrap=$(echo ${MKC_WRAP:-})
+	script -qec "$wrap '$MKC' content -o '$T/prog.epub'" \
+	    /dev/null >"$T/prog.tty" 2>&1
+	check "progress: on a terminal, articles read" \
+	    grep -q 'mkcitybook: reading [0-9]*/3 articles' "$T/prog.tty"
+	check "progress: on a terminal, chapters written" \
+	    grep -q 'mkcitybook: writing [0-9]*/3 chapters, [0-9.]* MB' \
+	    "$T/prog.tty"
+	script -qec "$wrap '$MKC' -q content -o '$T/prog.epub'" \
+	    /dev/null >"$T/prog.tty" 2>&1
+	check "progress: not with -q" [ ! -s "$T/prog.tty" ]
+fi
+mkc content -o "$T/prog.epub"
+check "progress: not when stderr is a file" sh -c \
+    "! grep -q 'reading\\|writing' '$T/err'"
+
 # --help is a short summary on standard output.
 mkc --help
 check "help: exit 0, on stdout, nothing on stderr" \

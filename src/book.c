@@ -503,6 +503,20 @@ book_part_begin(struct book *b, struct zout *z)
 }
 
 int
+book_part_put(struct book *b, const struct zout *z, struct part *part)
+{
+	int64_t	 off;
+
+	if ((off = spill_write(b, z->mem.p, z->mem.len, NULL, 0)) < 0)
+		return -1;
+	part->off = (uint64_t)off;
+	part->zlen = z->csize;
+	part->usize = z->usize;
+	part->crc = z->crc;
+	return 0;
+}
+
+int
 book_part_end(struct book *b, struct zout *z, struct part *part)
 {
 	if (zout_finish(z) < 0)

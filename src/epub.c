@@ -373,15 +373,94 @@ struct entry {
 	struct part	 p;
 };
 
-/* The fixed parts, each deflated straight into the spill. */
+/* Writes fixed part k into z; 0, or -1. */
+static int
+make_part(struct book *b, const struct templates *t, enum fixed k,
+    struct zout *z)
+{
+	switch (k) {
+	case F_CONTAINER:
+		return package_container(z);
+	case F_OPF:
+		return package_opf(b, z);
+	case F_CSS:
+		return zout_write(z, t->css, t->csslen);
+	case F_COVER:
+		return page_cover(b, t, z);
+	case F_TITLEPAGE:
+		return page_titlepage(b, t, z);
+	case F_COLOPHON:
+		return page_colophon(b, t, z);
+	case F_NAV:
+		return package_nav(b, t, z);
+	case F_NCX:
+		return package_ncx(b, z);
+	default:
+		return -1;
+	}
+}
+
+/*
+ * Up to this many chapters, the fixed parts are built side by side, in
+ * memory, then put in the spill: the contents, the package and the NCX
+ * take a tenth of the time of a 1,000-article book, one after another.
+ * Beyond, each is deflated straight into the spill, one at a time, so
+ * that memory stays flat (at 100,000 chapters the three are 40 MB of
+ * XML).
+ */
+#define PARTS_IN_MEMORY	10000
+
+struct parts {
+	struct book		*b;
+	const struct templates	*t;
+	struct zout		 z[F_N];
+	int			 rc[F_N];
+};
+
+static void
+part_job(size_t k, void *ctx)
+{
+	struct parts	*ps = ctx;
+	struct zout	*z = &ps->z[k];
+
+	zout_init(z, -1, 0);
+	if (ps->rc[k] > 0)		/* none to make */
+		return;
+	ps->rc[k] = make_part(ps->b, ps->t, (enum fixed)k, z) < 0 ||
+	    zout_finish(z) < 0 ? -1 : 0;
+}
+
+/* The fixed parts, deflated into the spill. */
 static int
 make_parts(struct writer *w, const struct templates *t)
 {
 	struct book	*b = w->b;
+	struct parts	*ps;
 	struct zout	 z;
 	enum fixed	 k;
-	int		 rc;
+	int		 rc = 0;
 
+	if (b->jobs > 1 && b->nchapters <= PARTS_IN_MEMORY) {
+		ps = xcalloc(1, sizeof(*ps));
+		ps->b = b;
+		ps->t = t;
+		if (b->cover == NULL)
+			ps->rc[F_COVER] = 1;	/* none to make */
+		pool_for(F_N, b->jobs, part_job, ps);
+		for (k = 0; k < F_N; k++) {
+			if (b->cover == NULL && k == F_COVER)
+				continue;
+			if (rc == 0 && (ps->rc[k] < 0 || book_part_put(b,
+			    &ps->z[k], &w->entries[k].p) < 0)) {
+				book_spill_failed(ps->z[k].err ? ps->z[k].err :
+				    errno ? errno : EIO);
+				rc = -1;
+			}
+			zout_free(&ps->z[k]);
+		}
+		free(ps);
+		return rc;
+	}
 	for (k = 0; k < F_N; k++) {
 		if (k == F_COVER && b->cover == NULL)
 			continue;
@@ -389,36 +468,8 @@ make_parts(struct writer *w, const struct templates *t)
 			book_spill_failed(z.err);
 			return -1;
 		}
-		switch (k) {
-		case F_CONTAINER:
-			rc = package_container(&z);
-			break;
-		case F_OPF:
-			rc = package_opf(b, &z);
-			break;
-		case F_CSS:
-			rc = zout_write(&z, t->css, t->csslen);
-			break;
-		case F_COVER:
-			rc = page_cover(b, t, &z);
-			break;
-		case F_TITLEPAGE:
-			rc = page_titlepage(b, t, &z);
-			break;
-		case F_COLOPHON:
-			rc = page_colophon(b, t, &z);
-			break;
-		case F_NAV:
-			rc = package_nav(b, t, &z);
-			break;
-		case F_NCX:
-			rc = package_ncx(b, &z);
-			break;
-		default:
-			rc = -1;
-			break;
-		}
-		if (rc < 0 || book_part_end(b, &z, &w->entries[k].p) < 0) {
+		if (make_part(b, t, k, &z) < 0 ||
+		    book_part_end(b, &z, &w->entries[k].p) < 0) {
 			book_spill_failed(z.err ? z.err : EIO);
 			zout_free(&z);
 			return -1;

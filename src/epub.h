@@ -220,6 +220,9 @@ char		*book_path(const struct book *, const char *);
  * Nothing else may write the spill meanwhile.  -1 with z->err set. */
 int		 book_part_begin(struct book *, struct zout *);
 int		 book_part_end(struct book *, struct zout *, struct part *);
+/* A part deflated into memory, put at the spill's end; 0, or -1 with
+ * errno set. */
+int		 book_part_put(struct book *, const struct zout *, struct part *);
 /* The message for a failed write to the spill. */
 void		 book_spill_failed(int);
 /* A chapter's outline from the spill into the buffer; 0, or -1. */

@@ -47,6 +47,21 @@ mkcitybook: error: no book written"
 	check "faults: a full file system: no temporary files" \
 	    [ "$(ls -A "$T/f/tiny")" = "book.epub" ]
 	umount "$T/f/tiny"
+
+	# A full TMPDIR: the scratch file fills once the chapters are in,
+	# while the contents, package and NCX go in (side by side, or one
+	# at a time with -j 1).
+	mount -t tmpfs -o size=16k tmpfs "$T/f/tiny"
+	for j in 2 1; do
+		TMPDIR=$T/f/tiny mkc -q -j $j content -o "$T/f/out/book.epub"
+		expect_rc "faults: a full TMPDIR, -j $j" 1
+		expect_err "faults: a full TMPDIR, -j $j" "mkcitybook: error: cannot write a temporary file in $T/f/tiny: No space left on device
+mkcitybook: error: no book written"
+		fault_ok "faults: a full TMPDIR, -j $j"
+		check "faults: a full TMPDIR, -j $j: nothing left in it" \
+		    [ -z "$(ls -A "$T/f/tiny")" ]
+	done
+	umount "$T/f/tiny"
 else
 	echo "# no tmpfs here (not root, or no mount): ulimit -f stood in"
 fi

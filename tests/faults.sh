@@ -50,9 +50,11 @@ mkcitybook: error: no book written"
 
 	# A full TMPDIR: the scratch file fills once the chapters are in,
 	# while the contents, package and NCX go in (side by side, or one
-	# at a time with -j 1).
+	# at a time with -j 1).  Not under valgrind, whose own files in
+	# TMPDIR would fill it first.
 	mount -t tmpfs -o size=16k tmpfs "$T/f/tiny"
 	for j in 2 1; do
+		[ -z "${MKC_WRAP:-}" ] || break
 		TMPDIR=$T/f/tiny mkc -q -j $j content -o "$T/f/out/book.epub"
 		expect_rc "faults: a full TMPDIR, -j $j" 1
 		expect_err "faults: a full TMPDIR, -j $j" "mkcitybook: error: cannot write a temporary file in $T/f/tiny: No space left on device

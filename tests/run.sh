@@ -49,7 +49,7 @@ if [ -n "${VALGRIND:-}" ]; then
 	command -v valgrind >/dev/null ||
 	    { echo "run.sh: valgrind is missing: make deps" >&2; exit 2; }
 	MKC_VGLOG=$T/valgrind
-	MKC_WRAP="valgrind -q --error-exitcode=99 --leak-check=full --trace-children=yes
+	MKC_WRAP="valgrind -q --vgdb=no --error-exitcode=99 --leak-check=full --trace-children=yes
 	    --trace-children-skip=/bin/*,/usr/bin/*
 	    --show-leak-kinds=definite,indirect
 	    --errors-for-leak-kinds=definite,indirect

@@ -83,6 +83,11 @@ check "content: the title from book.yaml" \
 # The drawn cover: a 1200 x 1920 PNG, the same bytes every time.
 check "content: a drawn cover, 1200 x 1920 PNG" [ "$(od -An -tx1 -j 12 -N 12 \
     "$x/images/cover.png" | tr -d ' \n')" = "49484452000004b000000780" ]
+# ... that a real decoder reads whole (our own PNG writer made it).
+check "content: the drawn cover decodes, every pixel (MuPDF)" sh -c \
+    "mutool draw -q -r 96 -o '$T/cover.ppm' '$x/images/cover.png' \
+    2>/dev/null && [ \"\$(head -n 3 '$T/cover.ppm' | tr '\n' ' ')\" = \
+    'P6 1200 1920 255 ' ] && [ \$(wc -c <'$T/cover.ppm') = 6912017 ]"
 mkc content -o "$T/cities2.epub"
 unpack "$T/cities2.epub" "$T/cities2.x"
 check "content: the same cover twice" \

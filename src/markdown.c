@@ -7,7 +7,7 @@
 
 /*
  * Quotes, lists, emphasis and links nest no deeper than this; deeper
- * ones are flattened into the level above, with a warning.  Markdown
+ * ones become their plain text in the level above, with a warning.  Markdown
  * sets no limit, but XML parsers do (libxml2, in Apple Books and
  * Kobo's readers, refuses a document over 256 elements deep), and no
  * reader lays out 30 levels of quotes.
@@ -102,17 +102,19 @@ plain(struct conv *c, cmark_node *n)
 	struct buf	 b = { NULL, 0, 0 };
 	cmark_iter	*it;
 	cmark_node	*cur;
+	cmark_event_type ev;
 	const char	*lit;
 	char		*s;
 
 	it = cmark_iter_new(n);
-	while (cmark_iter_next(it) != CMARK_EVENT_DONE) {
+	while ((ev = cmark_iter_next(it)) != CMARK_EVENT_DONE) {
 		cur = cmark_iter_get_node(it);
 		if (cur == n)
 			continue;
 		switch (cmark_node_get_type(cur)) {
 		case CMARK_NODE_TEXT:
 		case CMARK_NODE_CODE:
+		case CMARK_NODE_CODE_BLOCK:
 			if ((lit = cmark_node_get_literal(cur)) != NULL)
 				buf_puts(&b, lit);
 			break;
@@ -120,11 +122,20 @@ plain(struct conv *c, cmark_node *n)
 		case CMARK_NODE_LINEBREAK:
 			buf_putc(&b, ' ');
 			break;
+		case CMARK_NODE_PARAGRAPH:
+		case CMARK_NODE_HEADING:
+			/* Blocks, in a subtree flattened to text. */
+			if (ev == CMARK_EVENT_EXIT && b.len > 0 &&
+			    b.p[b.len - 1] != ' ')
+				buf_putc(&b, ' ');
+			break;
 		default:
 			break;
 		}
 	}
 	cmark_iter_free(it);
+	while (b.len > 0 && b.p[b.len - 1] == ' ')
+		b.len--;
 	s = arena_strdup(&c->art->arena, buf_str(&b));
 	buf_free(&b);
 	return s;
@@ -167,7 +178,7 @@ inlines(struct conv *c, struct node *parent, cmark_node *n)
 		case CMARK_NODE_EMPH:
 		case CMARK_NODE_STRONG:
 			if (!nest_in(c, line)) {
-				inlines(c, parent, cmark_node_first_child(n));
+				add_text(c, parent, plain(c, n), line);
 				break;
 			}
 			x = node_new(a, cmark_node_get_type(n) ==
@@ -178,7 +189,7 @@ inlines(struct conv *c, struct node *parent, cmark_node *n)
 			break;
 		case CMARK_NODE_LINK:
 			if (!nest_in(c, line)) {
-				inlines(c, parent, cmark_node_first_child(n));
+				add_text(c, parent, plain(c, n), line);
 				break;
 			}
 			x = node_new(a, NODE_LINK, line);
@@ -224,6 +235,26 @@ inlines(struct conv *c, struct node *parent, cmark_node *n)
 }
 
 static void blocks(struct conv *, struct node *, cmark_node *);
+
+/*
+ * A quote or list nested too deep: its text, as one paragraph in the
+ * level above.  plain() walks it with cmark's iterator, not by
+ * recursion, so that however deep the input goes (cmark takes a quote
+ * per '>'), the stack does not.
+ */
+static void
+flatten(struct conv *c, struct node *parent, cmark_node *n, unsigned line)
+{
+	struct node	*x;
+	const char	*s = plain(c, n);
+
+	if (*s == '\0')
+		return;
+	x = node_new(&c->art->arena, NODE_PARA, line);
+	add_text(c, x, s, line);
+	node_append(parent, x);
+	c->art->nparas++;
+}
 
 /* A paragraph that is one image alone is a figure. */
 static struct node *
@@ -275,7 +306,7 @@ block(struct conv *c, struct node *parent, cmark_node *n)
 		break;
 	case CMARK_NODE_BLOCK_QUOTE:
 		if (!nest_in(c, line)) {
-			blocks(c, parent, cmark_node_first_child(n));
+			flatten(c, parent, n, line);
 			return;
 		}
 		x = node_new(a, NODE_QUOTE, line);
@@ -283,11 +314,8 @@ block(struct conv *c, struct node *parent, cmark_node *n)
 		c->depth--;
 		break;
 	case CMARK_NODE_LIST:
-		/* Too deep: each item's blocks, in the level above. */
 		if (!nest_in(c, line)) {
-			for (ci = cmark_node_first_child(n); ci != NULL;
-			    ci = cmark_node_next(ci))
-				blocks(c, parent, cmark_node_first_child(ci));
+			flatten(c, parent, n, line);
 			return;
 		}
 		x = node_new(a, NODE_LIST, line);

@@ -422,6 +422,13 @@ check "quotes 300 deep: 32 quotes, and XML that libxml2 reads" sh -c \
     "[ \$(grep -o '<blockquote>' '$T/e/deep.x/EPUB/text/deep.xhtml' |
     wc -l) = 32 ] && xmllint --noout '$T/e/deep.x/EPUB/text/deep.xhtml'"
 keep_book "$T/e/x.epub"
+# A million quotes deep (a 2 MB line; cmark makes a quote of each '>'):
+# the reader must not recurse that deep.  Not under valgrind: slow.
+if [ -z "${MKC_WRAP:-}" ]; then
+	awk 'BEGIN { for (i = 0; i < 1000000; i++) printf "> "
+	    print "Deep." }' >"$T/e/deep/deep.md"
+	err_case "quotes a million deep" 0 "mkcitybook: deep/deep.md:1: warning: nested more than 32 levels deep; the deeper levels are flattened" deep -o x.epub
+fi
 
 # Every input a fuzzer found a fault with (tests/fuzz/regress, named by
 # fuzzer) goes through mkcitybook too: it builds a book or refuses with

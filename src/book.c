@@ -1521,7 +1521,9 @@ pick_cover(struct book *b)
 	const char	*src, *ext;
 
 	im = arena_zalloc(&b->arena, sizeof(*im));
-	if ((src = given_cover(b)) != NULL) {
+	/* Decided once, before pass one: a cover.jpg that came or went
+	 * since changes nothing. */
+	if ((src = b->cover_src) != NULL) {
 		if (load_image(b, "cover image", src, b->meta.cover != NULL ?
 		    path_in(b, "book.yaml") : b->dir, b->meta.cover_line,
 		    im) < 0)
@@ -1635,7 +1637,7 @@ book_load(const char *dir, const struct book_opts *o)
 		goto fail;
 	}
 	/* A cover to draw: its helper starts now, to load while we read. */
-	if (given_cover(b) == NULL) {
+	if ((b->cover_src = given_cover(b)) == NULL) {
 		if ((b->cover_job = cover_start()) == NULL)
 			goto fail;
 		/* Its title, when the chapters do not decide it: the

@@ -15,6 +15,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <signal.h>
 #include <spawn.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -89,6 +90,8 @@ struct cover_job *
 cover_start(void)
 {
 	posix_spawn_file_actions_t fa;
+	posix_spawnattr_t sa;
+	sigset_t	 dfl;
 	struct cover_job *j;
 	char		 dir[PATH_MAX];
 	char		*argv[2], *path;
@@ -118,7 +121,15 @@ cover_start(void)
 	posix_spawn_file_actions_init(&fa);
 	posix_spawn_file_actions_adddup2(&fa, in[1], STDIN_FILENO);
 	posix_spawn_file_actions_adddup2(&fa, out[1], STDOUT_FILENO);
-	rc = posix_spawn(&j->pid, path, &fa, NULL, argv, environ);
+	/* Whatever our caller ignored, the helper dies of a closed pipe
+	 * quietly, as a filter does. */
+	posix_spawnattr_init(&sa);
+	sigemptyset(&dfl);
+	sigaddset(&dfl, SIGPIPE);
+	posix_spawnattr_setsigdefault(&sa, &dfl);
+	posix_spawnattr_setflags(&sa, POSIX_SPAWN_SETSIGDEF);
+	rc = posix_spawn(&j->pid, path, &fa, &sa, argv, environ);
+	posix_spawnattr_destroy(&sa);
 	posix_spawn_file_actions_destroy(&fa);
 	close(in[1]);
 	close(out[1]);
@@ -223,6 +234,11 @@ cover_wait(struct cover_job *j, struct buf *png)
 	char	*path = j->path;
 	int	 ok, status;
 
+	/* Never sent the cities: the helper would wait for them. */
+	if (j->in >= 0) {
+		close(j->in);
+		j->in = -1;
+	}
 	png->len = 0;
 	ok = read_all(j->out, png) == 0 && png->len > 0;
 	j->path = NULL;

@@ -365,7 +365,8 @@ struct easel {
 	int			 stride;
 };
 
-static void
+/* 0, or -1 when there is no memory for the canvas. */
+static int
 easel_open(struct easel *e)
 {
 	e->stride = cairo_format_stride_for_width(CAIRO_FORMAT_RGB24, W);
@@ -374,6 +375,12 @@ easel_open(struct easel *e)
 	else
 		e->s = cairo_image_surface_create_for_data(e->pixels,
 		    CAIRO_FORMAT_RGB24, W, H, e->stride);
+	if (cairo_surface_status(e->s) != CAIRO_STATUS_SUCCESS) {
+		cairo_surface_destroy(e->s);
+		if (e->pixels != NULL)
+			munmap(e->pixels, (size_t)e->stride * H);
+		return -1;
+	}
 	e->cr = cairo_create(e->s);
 	/* A private font map, and fixed rendering options: the system's
 	 * fontconfig preferences must not change the picture. */
@@ -385,6 +392,7 @@ easel_open(struct easel *e)
 	cairo_font_options_set_hint_metrics(e->fo, CAIRO_HINT_METRICS_OFF);
 	pango_cairo_context_set_font_options(e->ctx, e->fo);
 	pango_cairo_context_set_resolution(e->ctx, 72);
+	return 0;
 }
 
 /* Loads the fonts and touches the canvas, before the words come: the
@@ -550,7 +558,10 @@ main(int argc, char *argv[])
 		usage();
 		return 2;
 	}
-	easel_open(&e);
+	if (easel_open(&e) < 0) {
+		fputs("mkcitybook-cover: no memory for the canvas\n", stderr);
+		return 1;
+	}
 	easel_warm(&e);
 	rc = 1;
 	/* The title's four fields come first, often before the articles

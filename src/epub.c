@@ -428,6 +428,8 @@ part_job(size_t k, void *ctx)
 		return;
 	ps->rc[k] = make_part(ps->b, ps->t, (enum fixed)k, z) < 0 ||
 	    zout_finish(z) < 0 ? -1 : 0;
+	if (ps->rc[k] < 0 && z->err == 0)
+		z->err = EIO;
 }
 
 /* The fixed parts, deflated into the spill. */
@@ -450,10 +452,12 @@ make_parts(struct writer *w, const struct templates *t)
 		for (k = 0; k < F_N; k++) {
 			if (b->cover == NULL && k == F_COVER)
 				continue;
-			if (rc == 0 && (ps->rc[k] < 0 || book_part_put(b,
-			    &ps->z[k], &w->entries[k].p) < 0)) {
-				book_spill_failed(ps->z[k].err ? ps->z[k].err :
-				    errno ? errno : EIO);
+			if (rc == 0 && ps->rc[k] < 0) {
+				book_spill_failed(ps->z[k].err);
+				rc = -1;
+			} else if (rc == 0 && book_part_put(b, &ps->z[k],
+			    &w->entries[k].p) < 0) {
+				book_spill_failed(errno);
 				rc = -1;
 			}
 			zout_free(&ps->z[k]);

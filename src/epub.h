@@ -179,6 +179,7 @@ struct book {
 	struct image	*images;
 	size_t		 nimages;
 	struct image	*cover;
+	const char	*cover_src;	/* the image given for it, or NULL */
 	struct cover_job *cover_job;	/* drawing it, when not given */
 	int		 missing_alt;	/* images without alt text */
 	int		 jobs;

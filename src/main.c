@@ -208,6 +208,9 @@ main(int argc, char *argv[])
 	msg_init(argv[0]);
 	/* A full disk or ulimit -f must be an error, not a dead process. */
 	signal(SIGXFSZ, SIG_IGN);
+	/* The cover's helper is waited for: a caller that ignored SIGCHLD
+	 * would have it reaped unseen. */
+	signal(SIGCHLD, SIG_DFL);
 	memset(&o, 0, sizeof(o));
 	o.typography = -1;
 	jobs = sysconf(_SC_NPROCESSORS_ONLN);

@@ -180,6 +180,16 @@ expect_rc "faults: a given cover needs no helper" 0
 MKC=$real_mkc
 rm -rf "$T/f/bin" "$T/f/covered" "$T/f/covered.epub"
 
+# A caller that ignores SIGCHLD and SIGPIPE (both survive exec): the
+# helper is still waited for, and still draws.
+# shellcheck disable=SC2086
+(trap '' CHLD PIPE; exec ${MKC_WRAP:-} "$MKC" -q content \
+    -o "$T/f/chld.epub") >"$T/out" 2>"$T/err"
+rc=$?
+expect_rc "faults: SIGCHLD and SIGPIPE ignored" 0
+expect_err "faults: SIGCHLD and SIGPIPE ignored" ""
+rm -f "$T/f/chld.epub"
+
 # The helper itself: input that stops between fields is mkcitybook
 # giving up on the book, and nothing is drawn; input that stops inside
 # a field is an error of its own.

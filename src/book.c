@@ -461,6 +461,16 @@ has_photos(const struct book *b, const struct chapter *c)
 	return found;
 }
 
+/* Where a deflated part went in the spill, and what libzip needs of it. */
+static void
+part_at(struct part *part, uint64_t off, const struct zout *z)
+{
+	part->off = off;
+	part->zlen = z->csize;
+	part->usize = z->usize;
+	part->crc = z->crc;
+}
+
 /* Appends to the spill from any thread; returns the offset, or -1 with
  * errno set. */
 static int64_t
@@ -509,10 +519,7 @@ book_part_put(struct book *b, const struct zout *z, struct part *part)
 
 	if ((off = spill_write(b, z->mem.p, z->mem.len, NULL, 0)) < 0)
 		return -1;
-	part->off = (uint64_t)off;
-	part->zlen = z->csize;
-	part->usize = z->usize;
-	part->crc = z->crc;
+	part_at(part, (uint64_t)off, z);
 	return 0;
 }
 
@@ -521,10 +528,7 @@ book_part_end(struct book *b, struct zout *z, struct part *part)
 {
 	if (zout_finish(z) < 0)
 		return -1;
-	part->off = z->off;
-	part->zlen = z->csize;
-	part->usize = z->usize;
-	part->crc = z->crc;
+	part_at(part, z->off, z);
 	pthread_mutex_lock(&b->spill_mu);
 	b->spill_end = z->off + z->csize;
 	pthread_mutex_unlock(&b->spill_mu);
@@ -574,10 +578,7 @@ spill_chapter(struct pass1 *p, struct chapter *c, struct article *art,
 		diag_add(d, a, LEVEL_ERROR, 0, 0, "%s", why);
 		free(why);
 	}
-	c->xhtml.off = (uint64_t)off;
-	c->xhtml.zlen = z.csize;
-	c->xhtml.usize = z.usize;
-	c->xhtml.crc = z.crc;
+	part_at(&c->xhtml, (uint64_t)off, &z);
 	c->ooff = (uint64_t)off + z.csize;
 	c->olen = (uint32_t)outline.len;
 	zout_free(&z);
@@ -706,10 +707,7 @@ pass2(size_t k, void *ctx)
 		if ((off = spill_write(b, r->z.mem.p, (size_t)r->z.csize, NULL,
 		    0)) < 0)
 			r->error = spill_why(errno);
-		c->xhtml.off = (uint64_t)off;
-		c->xhtml.zlen = r->z.csize;
-		c->xhtml.usize = r->z.usize;
-		c->xhtml.crc = r->z.crc;
+		part_at(&c->xhtml, (uint64_t)off, &r->z);
 		c->rendered = r->error == NULL;
 	}
 	/* Only the messages wait for their turn. */

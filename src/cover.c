@@ -169,7 +169,6 @@ cover_send_title(struct cover_job *j, const char *title,
     const struct bookmeta *m)
 {
 	struct buf	 w = { NULL, 0, 0 };
-	size_t		 i;
 
 	buf_puts(&w, title);
 	buf_putc(&w, '\0');
@@ -177,11 +176,7 @@ cover_send_title(struct cover_job *j, const char *title,
 	buf_putc(&w, '\0');
 	buf_puts(&w, m->publisher != NULL ? m->publisher : "");
 	buf_putc(&w, '\0');
-	for (i = 0; i < m->ncreators; i++) {
-		if (i > 0)
-			buf_puts(&w, i + 1 == m->ncreators ? " & " : ", ");
-		buf_puts(&w, m->creators[i]);
-	}
+	bookmeta_creators(m, &w);
 	buf_putc(&w, '\0');
 	send_all(j, &w);
 	buf_free(&w);
@@ -211,9 +206,9 @@ cover_send(struct cover_job *j, const struct book *b)
 	j->in = -1;
 }
 
-/* Ends the job: its status, after closing what is left. */
+/* Closes what is left of the job and waits for the helper: its status. */
 static int
-job_end(struct cover_job *j)
+job_wait(struct cover_job *j)
 {
 	int	 status = -1;
 
@@ -221,17 +216,22 @@ job_end(struct cover_job *j)
 		close(j->in);
 	if (j->out >= 0)
 		close(j->out);
+	j->in = j->out = -1;
 	while (waitpid(j->pid, &status, 0) < 0 && errno == EINTR)
 		continue;
+	return status;
+}
+
+static void
+job_free(struct cover_job *j)
+{
 	free(j->path);
 	free(j);
-	return status;
 }
 
 int
 cover_wait(struct cover_job *j, struct buf *png)
 {
-	char	*path = j->path;
 	int	 ok, status;
 
 	/* Never sent the cities: the helper would wait for them. */
@@ -241,28 +241,29 @@ cover_wait(struct cover_job *j, struct buf *png)
 	}
 	png->len = 0;
 	ok = read_all(j->out, png) == 0 && png->len > 0;
-	j->path = NULL;
-	status = job_end(j);
+	status = job_wait(j);
 	if (WIFEXITED(status) && WEXITSTATUS(status) == 0 && ok) {
-		free(path);
+		job_free(j);
 		return 0;
 	}
 	if (WIFSIGNALED(status))
 		msg(LEVEL_ERROR, NULL, 0, 0, "cannot draw the cover: %s "
-		    "died (signal %d)", path, WTERMSIG(status));
+		    "died (signal %d)", j->path, WTERMSIG(status));
 	else if (WIFEXITED(status) && WEXITSTATUS(status) != 0)
 		msg(LEVEL_ERROR, NULL, 0, 0, "cannot draw the cover: %s "
-		    "failed (exit status %d)", path, WEXITSTATUS(status));
+		    "failed (exit status %d)", j->path, WEXITSTATUS(status));
 	else
 		msg(LEVEL_ERROR, NULL, 0, 0, "cannot draw the cover: %s "
-		    "wrote no picture", path);
-	free(path);
+		    "wrote no picture", j->path);
+	job_free(j);
 	return -1;
 }
 
 void
 cover_abort(struct cover_job *j)
 {
-	if (j != NULL)
-		job_end(j);
+	if (j != NULL) {
+		job_wait(j);
+		job_free(j);
+	}
 }

@@ -410,6 +410,13 @@ make_part(struct book *b, const struct templates *t, enum fixed k,
  */
 #define PARTS_IN_MEMORY	10000
 
+/* Whether the book has fixed part k: all but the cover page always. */
+static int
+has_part(const struct book *b, enum fixed k)
+{
+	return k != F_COVER || b->cover != NULL;
+}
+
 struct parts {
 	struct book		*b;
 	const struct templates	*t;
@@ -424,7 +431,7 @@ part_job(size_t k, void *ctx)
 	struct zout	*z = &ps->z[k];
 
 	zout_init(z, -1, 0);
-	if (ps->rc[k] > 0)		/* none to make */
+	if (!has_part(ps->b, (enum fixed)k))
 		return;
 	ps->rc[k] = make_part(ps->b, ps->t, (enum fixed)k, z) < 0 ||
 	    zout_finish(z) < 0 ? -1 : 0;
@@ -446,11 +453,9 @@ make_parts(struct writer *w, const struct templates *t)
 		ps = xcalloc(1, sizeof(*ps));
 		ps->b = b;
 		ps->t = t;
-		if (b->cover == NULL)
-			ps->rc[F_COVER] = 1;	/* none to make */
 		pool_for(F_N, b->jobs, part_job, ps);
 		for (k = 0; k < F_N; k++) {
-			if (b->cover == NULL && k == F_COVER)
+			if (!has_part(b, k))
 				continue;
 			if (rc == 0 && ps->rc[k] < 0) {
 				book_spill_failed(ps->z[k].err);
@@ -466,7 +471,7 @@ make_parts(struct writer *w, const struct templates *t)
 		return rc;
 	}
 	for (k = 0; k < F_N; k++) {
-		if (k == F_COVER && b->cover == NULL)
+		if (!has_part(b, k))
 			continue;
 		if (book_part_begin(b, &z) < 0) {
 			book_spill_failed(z.err);

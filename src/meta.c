@@ -541,3 +541,15 @@ date_check(const char *s)
 		return 0;
 	return -1;
 }
+
+void
+bookmeta_creators(const struct bookmeta *m, struct buf *out)
+{
+	size_t	 i;
+
+	for (i = 0; i < m->ncreators; i++) {
+		if (i > 0)
+			buf_puts(out, i + 1 == m->ncreators ? " & " : ", ");
+		buf_puts(out, m->creators[i]);
+	}
+}

@@ -320,6 +320,8 @@ struct bookmeta {
 /* Parses book.yaml text into m (zeroed by the caller).  Pure. */
 void		 bookmeta_parse(struct bookmeta *, const char *, size_t);
 void		 bookmeta_free(struct bookmeta *);
+/* The creators as a title page and a cover name them: "A, B & C". */
+void		 bookmeta_creators(const struct bookmeta *, struct buf *);
 
 /* BCP 47: 0 when well formed and plausible, else -1 with a reason. */
 int		 lang_check(const char *, const char **);

@@ -521,7 +521,6 @@ titlepage_slot(struct xw *x, xmlNodePtr slot, void *ctx)
 	const char	*name = (const char *)slot->name;
 	struct buf	 s = { NULL, 0, 0 };
 	xmlNodePtr	 box, p;
-	size_t		 i;
 
 	box = el(r->root, "div");
 	if (strcmp(name, "title") == 0) {
@@ -535,12 +534,7 @@ titlepage_slot(struct xw *x, xmlNodePtr slot, void *ctx)
 		epub_type(r, p, "subtitle");
 		attr(p, "role", "doc-subtitle");
 	} else if (strcmp(name, "creators") == 0 && b->meta.ncreators > 0) {
-		for (i = 0; i < b->meta.ncreators; i++) {
-			if (i > 0)
-				buf_puts(&s, i + 1 == b->meta.ncreators ?
-				    " & " : ", ");
-			buf_puts(&s, b->meta.creators[i]);
-		}
+		bookmeta_creators(&b->meta, &s);
 		para(r, box, "creators", smart(r, buf_str(&s)), b->lang);
 		buf_free(&s);
 	} else if (strcmp(name, "publisher") == 0 && b->meta.publisher)

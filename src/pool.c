@@ -32,8 +32,8 @@ for_worker(void *arg)
 
 /*
  * Runs fn(i, ctx) for every i < n, on up to jobs threads, this one
- * included.  The calls
- * may come in any order; fn writes only to its own slot i.
+ * included.  The calls may come in any order; fn writes only to its own
+ * slot i.
  */
 void
 pool_for(size_t n, int jobs, void (*fn)(size_t, void *), void *ctx)

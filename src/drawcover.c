@@ -241,10 +241,10 @@ skyline(cairo_t *cr, uint32_t seed, struct rgb bg, struct rgb fg)
 }
 
 /*
- * Memory for the canvas and the PNG's buffers, megabytes each: mapped
- * populated in one call, not page by page as they are first touched
- * (thousands of page faults, the most costly thing a virtual machine
- * does here); NULL when that fails.
+ * Memory for the canvas and the PNG's filtered rows, megabytes each and
+ * all of it written: mapped populated in one call, not page by page as
+ * they are first touched (thousands of page faults, the most costly
+ * thing a virtual machine does here); NULL when that fails.
  */
 static void *
 map_big(size_t n)
@@ -338,15 +338,17 @@ write_png(cairo_surface_t *s, struct buf *out)
 	ihdr[9] = 2;				/* RGB */
 	ihdr[10] = ihdr[11] = ihdr[12] = 0;	/* deflate, filters, no interlace */
 	put_chunk(out, "IHDR", ihdr, sizeof(ihdr));
+	/* Room for the worst case, 7 MB, of which a PNG of flat colour
+	 * uses a hundredth: malloc'd, not populated, so that only the
+	 * pages written cost anything. */
 	zlen = 0;
-	if ((q = map_big(zcap)) != NULL)
+	if ((q = malloc(zcap)) != NULL)
 		zlen = libdeflate_zlib_compress(c, raw, rawlen, q, zcap);
 	libdeflate_free_compressor(c);
 	munmap(raw, rawlen);
 	if (zlen > 0)
 		put_chunk(out, "IDAT", q, zlen);
-	if (q != NULL)
-		munmap(q, zcap);
+	free(q);
 	if (zlen == 0)
 		return -1;
 	put_chunk(out, "IEND", NULL, 0);

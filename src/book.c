@@ -471,19 +471,28 @@ part_at(struct part *part, uint64_t off, const struct zout *z)
 	part->crc = z->crc;
 }
 
+/* Room for n bytes at the spill's end, from any thread: its offset.
+ * The caller writes it without holding the lock. */
+static uint64_t
+spill_reserve(struct book *b, uint64_t n)
+{
+	uint64_t	 off;
+
+	pthread_mutex_lock(&b->spill_mu);
+	off = b->spill_end;
+	b->spill_end += n;
+	pthread_mutex_unlock(&b->spill_mu);
+	return off;
+}
+
 /* Appends to the spill from any thread; returns the offset, or -1 with
  * errno set. */
 static int64_t
 spill_write(struct book *b, const void *p1, size_t n1, const void *p2,
     size_t n2)
 {
-	uint64_t	 off;
+	uint64_t	 off = spill_reserve(b, n1 + n2);
 
-	/* Reserve the room, then write it without holding the lock. */
-	pthread_mutex_lock(&b->spill_mu);
-	off = b->spill_end;
-	b->spill_end += n1 + n2;
-	pthread_mutex_unlock(&b->spill_mu);
 	if (pwrite_all(b->spillfd, p1, n1, off) < 0 ||
 	    pwrite_all(b->spillfd, p2, n2, off + n1) < 0)
 		return -1;
@@ -521,6 +530,32 @@ book_part_put(struct book *b, const struct zout *z, struct part *part)
 		return -1;
 	part_at(part, (uint64_t)off, z);
 	return 0;
+}
+
+/* Copied through a buffer this big. */
+#define COPY_CHUNK	(256 * 1024)
+
+int
+book_part_copy(struct book *b, const struct zout *z, struct part *part)
+{
+	unsigned char	*buf;
+	uint64_t	 off, done;
+	size_t		 n;
+	int		 rc = 0;
+
+	off = spill_reserve(b, z->csize);
+	buf = xmalloc(COPY_CHUNK);
+	for (done = 0; rc == 0 && done < z->csize; done += n) {
+		n = z->csize - done < COPY_CHUNK ? (size_t)(z->csize - done) :
+		    COPY_CHUNK;
+		if (pread_all(z->fd, buf, n, z->off + done) < 0 ||
+		    pwrite_all(b->spillfd, buf, n, off + done) < 0)
+			rc = -1;
+	}
+	free(buf);
+	if (rc == 0)
+		part_at(part, off, z);
+	return rc;
 }
 
 int

@@ -401,20 +401,33 @@ make_part(struct book *b, const struct templates *t, enum fixed k,
 }
 
 /*
- * Up to this many chapters, the fixed parts are built side by side, in
- * memory, then put in the spill: the contents, the package and the NCX
- * take a tenth of the time of a 1,000-article book, one after another.
- * Beyond, each is deflated straight into the spill, one at a time, so
- * that memory stays flat (at 100,000 chapters the three are 40 MB of
- * XML).
+ * The fixed parts are built side by side, the biggest first, then put
+ * in the spill one after another.  The package, the contents and the
+ * NCX grow with the book: up to this many chapters they are deflated
+ * into memory; beyond, each into a scratch file of its own, then copied
+ * to the spill, so that memory stays flat (at 100,000 chapters they are
+ * 14 MB deflated, from 77 MB of XML).
  */
 #define PARTS_IN_MEMORY	10000
+
+static const enum fixed part_order[F_N] = {
+	F_NAV, F_NCX, F_OPF, F_TITLEPAGE, F_COLOPHON, F_COVER, F_CSS,
+	F_CONTAINER
+};
 
 /* Whether the book has fixed part k: all but the cover page always. */
 static int
 has_part(const struct book *b, enum fixed k)
 {
 	return k != F_COVER || b->cover != NULL;
+}
+
+/* Whether part k goes to a scratch file while it is made. */
+static int
+to_scratch(const struct book *b, enum fixed k)
+{
+	return b->nchapters > PARTS_IN_MEMORY &&
+	    (k == F_OPF || k == F_NAV || k == F_NCX);
 }
 
 struct parts {
@@ -425,18 +438,42 @@ struct parts {
 };
 
 static void
-part_job(size_t k, void *ctx)
+part_job(size_t j, void *ctx)
 {
 	struct parts	*ps = ctx;
+	enum fixed	 k = part_order[j];
 	struct zout	*z = &ps->z[k];
+	int		 fd;
 
 	zout_init(z, -1, 0);
-	if (!has_part(ps->b, (enum fixed)k))
+	if (!has_part(ps->b, k))
 		return;
-	ps->rc[k] = make_part(ps->b, ps->t, (enum fixed)k, z) < 0 ||
+	if (to_scratch(ps->b, k)) {
+		if ((fd = scratch_open()) < 0) {
+			z->err = errno;
+			ps->rc[k] = -1;
+			return;
+		}
+		zout_init(z, fd, 0);
+	}
+	ps->rc[k] = make_part(ps->b, ps->t, k, z) < 0 ||
 	    zout_finish(z) < 0 ? -1 : 0;
 	if (ps->rc[k] < 0 && z->err == 0)
 		z->err = EIO;
+}
+
+/* Part k, made by part_job, into the spill; 0, or -1 with errno set. */
+static int
+part_put(struct writer *w, struct parts *ps, enum fixed k)
+{
+	struct zout	*z = &ps->z[k];
+
+	if (ps->rc[k] < 0) {
+		errno = z->err;
+		return -1;
+	}
+	return z->fd >= 0 ? book_part_copy(w->b, z, &w->entries[k].p) :
+	    book_part_put(w->b, z, &w->entries[k].p);
 }
 
 /* The fixed parts, deflated into the spill. */
@@ -449,27 +486,25 @@ make_parts(struct writer *w, const struct templates *t)
 	enum fixed	 k;
 	int		 rc = 0;
 
-	if (b->jobs > 1 && b->nchapters <= PARTS_IN_MEMORY) {
+	if (b->jobs > 1) {
 		ps = xcalloc(1, sizeof(*ps));
 		ps->b = b;
 		ps->t = t;
 		pool_for(F_N, b->jobs, part_job, ps);
 		for (k = 0; k < F_N; k++) {
-			if (!has_part(b, k))
-				continue;
-			if (rc == 0 && ps->rc[k] < 0) {
-				book_spill_failed(ps->z[k].err);
-				rc = -1;
-			} else if (rc == 0 && book_part_put(b, &ps->z[k],
-			    &w->entries[k].p) < 0) {
+			if (rc == 0 && has_part(b, k) &&
+			    part_put(w, ps, k) < 0) {
 				book_spill_failed(errno);
 				rc = -1;
 			}
+			if (ps->z[k].fd >= 0)
+				close(ps->z[k].fd);
 			zout_free(&ps->z[k]);
 		}
 		free(ps);
 		return rc;
 	}
+	/* One thread: each straight into the spill. */
 	for (k = 0; k < F_N; k++) {
 		if (!has_part(b, k))
 			continue;

@@ -224,6 +224,10 @@ int		 book_part_end(struct book *, struct zout *, struct part *);
 /* A part deflated into memory, put at the spill's end; 0, or -1 with
  * errno set. */
 int		 book_part_put(struct book *, const struct zout *, struct part *);
+/* A part deflated into a file of its own (z->fd), copied to the spill's
+ * end from any thread; 0, or -1 with errno set. */
+int		 book_part_copy(struct book *, const struct zout *,
+		    struct part *);
 /* The message for a failed write to the spill. */
 void		 book_spill_failed(int);
 /* A chapter's outline from the spill into the buffer; 0, or -1. */

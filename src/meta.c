@@ -9,11 +9,45 @@
 
 /* -------------------------------------------------------------- YAML */
 
+/*
+ * A scalar's text.  The file was checked, but YAML's escapes can make
+ * what XML cannot hold ("\a", "\x1b", "\0" in double quotes): that is
+ * removed, with a warning at the scalar, as from an article's text.  A
+ * NUL would otherwise end the string early.
+ */
 static char *
-scalar(struct arena *a, const yaml_event_t *ev)
+scalar(struct arena *a, struct diags *d, const yaml_event_t *ev,
+    unsigned line0)
 {
-	return arena_strndup(a, (const char *)ev->data.scalar.value,
-	    ev->data.scalar.length);
+	const char	*in = (const char *)ev->data.scalar.value;
+	size_t		 len = ev->data.scalar.length, i, o;
+	char		*out;
+	uint32_t	 cp, first = 0;
+	unsigned	 nctl = 0;
+	int		 n;
+
+	out = arena_alloc(a, len + 1);
+	for (i = o = 0; i < len; i += (size_t)n) {
+		if ((n = utf8_decode(in + i, len - i, &cp)) < 0)
+			n = 1;		/* libyaml gives UTF-8: cannot be */
+		else if (uc_is_xml_char(cp)) {
+			memcpy(out + o, in + i, (size_t)n);
+			o += (size_t)n;
+		} else if (nctl++ == 0)
+			first = cp;
+	}
+	out[o] = '\0';
+	if (nctl == 1)
+		diag_add(d, a, LEVEL_WARNING, line0 +
+		    (unsigned)ev->start_mark.line,
+		    (unsigned)ev->start_mark.column + 1, "removed control "
+		    "character U+%04X", first);
+	else if (nctl > 1)
+		diag_add(d, a, LEVEL_WARNING, line0 +
+		    (unsigned)ev->start_mark.line,
+		    (unsigned)ev->start_mark.column + 1, "removed control "
+		    "character U+%04X, and %u more", first, nctl - 1);
+	return out;
 }
 
 static void
@@ -124,7 +158,7 @@ yaml_read(struct arena *a, struct diags *d, const char *text, size_t len,
 			state = MAP;
 			break;
 		case YAML_SCALAR_EVENT:
-			s = scalar(a, &ev);
+			s = scalar(a, d, &ev, line0);
 			if (state == TOP) {
 				/* A lone scalar: empty front matter is fine. */
 				if (*s != '\0' || ev.data.scalar.style !=

@@ -213,6 +213,31 @@ err_case "NUL, C0 and C1 characters are removed" 0 "mkcitybook: ctl/a.txt:1:6: w
 unpack "$T/e/x.epub" "$T/e/ctl.x"
 check "NUL, C0 and C1: the text without them" grep -q \
     '<p>A NUL byte, a bell and a C1 control.</p>' "$T/e/ctl.x/EPUB/text/a.xhtml"
+# YAML's escapes make control characters of clean text: removed the
+# same way, at the value (found by fuzz_render: they made the package
+# and the chapter malformed XML, and a NUL cut the title short).
+mkdir -p "$T/e/yctl"
+printf 'title: "Bells\\a and\\x1b Escapes\\0 End"\ncreator: [ "Ann\\u0085 Lee" ]\n' \
+    >"$T/e/yctl/book.yaml"
+printf -- '---\ntitle: "Tie\\tling\\a"\n---\nTieling is a city.\n' \
+    >"$T/e/yctl/tieling.txt"
+err_case "control characters from YAML escapes are removed" 0 "mkcitybook: yctl/book.yaml:1:8: warning: removed control character U+0007, and 2 more
+mkcitybook: yctl/book.yaml:2:12: warning: removed control character U+0085
+mkcitybook: yctl/tieling.txt:2:8: warning: removed control character U+0007" yctl -o x.epub
+keep_book "$T/e/x.epub"
+unpack "$T/e/x.epub" "$T/e/yctl.x"
+check "YAML escapes: the title without them, and whole after a NUL" grep -q \
+    '<dc:title id="title">Bells and Escapes End</dc:title>' \
+    "$T/e/yctl.x/EPUB/content.opf"
+check "YAML escapes: the creator without them" grep -q \
+    '<dc:creator id="creator-1">Ann Lee</dc:creator>' \
+    "$T/e/yctl.x/EPUB/content.opf"
+check "YAML escapes: the chapter's title keeps its tab" grep -q \
+    "<h1 id=\"chapter-title\">Tie$(printf '\t')ling</h1>" \
+    "$T/e/yctl.x/EPUB/text/tie-ling.xhtml"
+check "YAML escapes: every part is XML" sh -c "for f in \"$T\"/e/yctl.x/EPUB/*.opf \\
+    \"$T\"/e/yctl.x/EPUB/*.xhtml \"$T\"/e/yctl.x/EPUB/text/*.xhtml; do
+    xmllint --noout \"\$f\" || exit 1; done"
 mkdir -p "$T/e/over"
 printf 'title: T\n' >"$T/e/over/book.yaml"
 printf 'Fine.\nAn overlong \300\257 slash.\n' >"$T/e/over/a.txt"

@@ -17,13 +17,13 @@
  */
 static char *
 scalar(struct arena *a, struct diags *d, const yaml_event_t *ev,
-    unsigned line0)
+    unsigned line)
 {
 	const char	*in = (const char *)ev->data.scalar.value;
 	size_t		 len = ev->data.scalar.length, i, o;
 	char		*out;
 	uint32_t	 cp, first = 0;
-	unsigned	 nctl = 0;
+	unsigned	 nctl = 0, col;
 	int		 n;
 
 	out = arena_alloc(a, len + 1);
@@ -37,15 +37,12 @@ scalar(struct arena *a, struct diags *d, const yaml_event_t *ev,
 			first = cp;
 	}
 	out[o] = '\0';
+	col = (unsigned)ev->start_mark.column + 1;
 	if (nctl == 1)
-		diag_add(d, a, LEVEL_WARNING, line0 +
-		    (unsigned)ev->start_mark.line,
-		    (unsigned)ev->start_mark.column + 1, "removed control "
+		diag_add(d, a, LEVEL_WARNING, line, col, "removed control "
 		    "character U+%04X", first);
 	else if (nctl > 1)
-		diag_add(d, a, LEVEL_WARNING, line0 +
-		    (unsigned)ev->start_mark.line,
-		    (unsigned)ev->start_mark.column + 1, "removed control "
+		diag_add(d, a, LEVEL_WARNING, line, col, "removed control "
 		    "character U+%04X, and %u more", first, nctl - 1);
 	return out;
 }
@@ -158,7 +155,7 @@ yaml_read(struct arena *a, struct diags *d, const char *text, size_t len,
 			state = MAP;
 			break;
 		case YAML_SCALAR_EVENT:
-			s = scalar(a, d, &ev, line0);
+			s = scalar(a, d, &ev, evline);
 			if (state == TOP) {
 				/* A lone scalar: empty front matter is fine. */
 				if (*s != '\0' || ev.data.scalar.style !=

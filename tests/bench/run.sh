@@ -15,7 +15,8 @@
 #     same order;
 # and checks the books: EPUBCheck at 10,000 articles, unzip -t at
 # 100,000 (a ZIP64 container).  It prints a table of the figures and
-# the ratios.  Generated files go to tests/bench/out (gitignored).
+# the ratios, then times 10,000 and 100,000 articles in turn for the
+# scaling (BENCH_SCALE_FROM=100 for 100 and 1,000).  Generated files go to tests/bench/out (gitignored).
 set -u
 top=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$top" || exit 2
@@ -51,8 +52,13 @@ median() {
 	printf '%s\n' "$@" | sort -g | sed -n "$((($# + 1) / 2))p"
 }
 
+# mkc N: one timed mkcitybook run on the N articles, into N.mkc.time.
+mkc() {
+	find "$out/$1" -type f -exec cat {} + >/dev/null
+	timed "$out/$1.mkc.time" ./mkcitybook -q "$out/$1" -o "$out/$1.epub"
+}
+
 rows=()
-declare -A took
 for n in $sizes; do
 	dir=$out/$n
 	if [ ! -f "$dir/.done" ]; then
@@ -71,15 +77,13 @@ for n in $sizes; do
 	# the disk, since the kernel may drop files idle for a minute.
 	w=() u=() r=()
 	for i in $(seq 1 $runs); do
-		find "$dir" -type f -exec cat {} + >/dev/null
-		timed "$out/$n.mkc.time" ./mkcitybook -q "$dir" -o "$out/$n.epub"
+		mkc "$n"
 		w+=("$(wall "$out/$n.mkc.time")")
 		u+=("$(user "$out/$n.mkc.time")")
 		r+=("$(rss "$out/$n.mkc.time")")
 	done
 	mw=$(median "${w[@]}") mu=$(median "${u[@]}") mr=$(median "${r[@]}")
 	size=$(du -m "$out/$n.epub" | cut -f1)
-	took[$n]=$mw
 
 	# zip over the same book, unpacked.
 	rm -rf "$out/$n.unpacked" "$out/$n.zip"
@@ -142,9 +146,30 @@ echo
 echo '| articles | input | mkcitybook wall | user | peak RSS | book | zip -6 wall | mkcitybook / zip | pandoc wall | pandoc RSS | pandoc / mkcitybook | check |'
 echo '|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|'
 printf '%s\n' "${rows[@]}"
-if [ -n "${took[10000]:-}" ] && [ -n "${took[100000]:-}" ]; then
+
+# Scaling, from the smaller size to ten times as many articles: the two
+# timed in turn (small, big, small, big, small, big, small), each big
+# run against the mean of the small runs either side of it.  This
+# machine's speed drifts by up to 20 % over minutes; timed apart, as in
+# the table, the drift fell on one size and the ratio moved from 9.5 to
+# 11.5 between two runs of the same build.
+small=${BENCH_SCALE_FROM:-10000}
+big=$((small * 10))
+if [ -f "$out/$small/.done" ] && [ -f "$out/$big/.done" ] &&
+    [[ " $sizes " == *" $small "* && " $sizes " == *" $big "* ]]; then
+	mkc "$small"
+	sw=("$(wall "$out/$small.mkc.time")") bw=() ratios=()
+	for i in 1 2 3; do
+		mkc "$big"
+		bw+=("$(wall "$out/$big.mkc.time")")
+		mkc "$small"
+		sw+=("$(wall "$out/$small.mkc.time")")
+		ratios+=("$(awk -v b="${bw[i - 1]}" -v s1="${sw[i - 1]}" \
+		    -v s2="${sw[i]}" 'BEGIN { printf "%.2f", b / ((s1 + s2) / 2) }')")
+	done
 	echo
-	awk -v a="${took[10000]}" -v b="${took[100000]}" 'BEGIN {
-	    printf "Scaling: 10,000 to 100,000 articles took %.1f times as long.\n",
-	    b / a }'
+	echo "Scaling, $small to $big articles, timed in turn:" \
+	    "$small in ${sw[*]} s, $big in ${bw[*]} s; each $big run over" \
+	    "the $small runs either side: ${ratios[*]}; median" \
+	    "$(median "${ratios[@]}") times as long."
 fi

@@ -4,8 +4,7 @@
 # byte, U+NNNN for a code point.
 man=$top/src/mkcitybook.1
 if command -v mandoc >/dev/null; then
-	check "docs: mandoc -Tlint is silent" \
-	    [ -z "$(mandoc -Tlint "$man" 2>&1)" ]
+	check "docs: mandoc -Tlint is silent" make -s -C "$top" lint-man
 fi
 awk '/^\.Sh DIAGNOSTICS/ { on = 1; next } /^\.Sh / { on = 0 }
     on && /^\.It Sy / { sub(/^\.It /, ""); print }' "$man" |
